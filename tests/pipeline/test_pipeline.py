@@ -1,0 +1,194 @@
+"""The pipeline: pinned spec → declarative patches → validated spec → generated client, reproducibly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tools import fetch_spec, generate, patch_spec
+
+from .conftest import ROOT, SHARED_SPECS, operations
+
+PATCHES = yaml.safe_load(patch_spec.PATCHES_FILE.read_text(encoding="utf-8"))
+TIERS = json.loads(patch_spec.TIERS_FILE.read_text(encoding="utf-8"))
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def build_client(spec_file: Path, folder: Path) -> Path:
+    """Fetch (as an override), patch and generate into ``folder``; returns the package folder."""
+    source, patched, package = folder / "source.json", folder / "patched.json", folder / "front_core_api"
+    fetch_spec.fetch(source, spec_override=spec_file)
+    spec = json.loads(source.read_text(encoding="utf-8"))
+    patched_spec, _, _ = patch_spec.patch(spec, PATCHES, TIERS)
+    patched.write_text(json.dumps(patched_spec, indent=2, ensure_ascii=False), encoding="utf-8")
+    generate.generate(patched, package)
+    return package
+
+
+def test_every_patch_has_a_name_and_a_one_line_reason() -> None:
+    for action in PATCHES["actions"]:
+        assert action["x-id"] and action["description"], action
+        assert "\n" not in action["description"].strip()
+
+
+def test_the_patched_spec_has_no_path_parameter_defaults(patched_spec: dict[str, Any]) -> None:
+    for _, path, operation in operations(patched_spec):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "path":
+                assert "default" not in parameter.get("schema", {}), (path, parameter["name"])
+
+
+def test_generic_rules_also_fix_paths_that_do_not_exist_yet() -> None:
+    spec = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/widgets/{widget_id}": {
+                "get": {
+                    "operationId": "get_widget",
+                    "parameters": [{"name": "widget_id", "in": "path", "required": True,
+                                    "schema": {"type": "string", "default": "wdg_123"}}],
+                    "responses": {"200": {"description": "file", "content": {
+                        "*/*": {"schema": {"type": "string", "format": "binary"}}}}},
+                }
+            }
+        },
+        "components": {"schemas": {"Widget": {"type": "object", "required": ["ghost"], "properties": {
+            "owner": {"$ref": "#/components/schemas/Owner", "nullable": True}}},
+            "Owner": {"type": "object", "properties": {"id": {"type": "string"}}}}},
+    }  # fmt: skip
+    patched, results, _ = patch_spec.patch(spec, PATCHES, TIERS)
+    operation = patched["paths"]["/widgets/{widget_id}"]["get"]
+    assert "default" not in operation["parameters"][0]["schema"]
+    assert list(operation["responses"]["200"]["content"]) == ["application/octet-stream"]
+    widget = patched["components"]["schemas"]["Widget"]
+    assert "required" not in widget
+    assert widget["properties"]["owner"] == {"allOf": [{"$ref": "#/components/schemas/Owner"}], "nullable": True}
+    vanished = {r.action_id for r in results if not r.matched}
+    assert "hoist-union-member-objects" in vanished  # reported by name, not a crash
+
+
+def test_a_vanished_target_is_reported_by_name(tmp_path: Path) -> None:
+    spec = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "tools.patch_spec", str(tmp_path / "spec.json"), str(tmp_path / "out.json")],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "VANISHED  drop-path-parameter-defaults" in run.stdout
+    assert "patch target(s) vanished" in run.stdout
+
+
+def test_an_invalid_patched_spec_is_refused() -> None:
+    spec = {"openapi": "3.0.0", "info": {"title": "t"}, "paths": {}}  # info.version is required
+    with pytest.raises(Exception, match="version"):
+        patch_spec.patch(spec, PATCHES, TIERS)
+
+
+def test_the_pinned_spec_is_verified(tmp_path: Path) -> None:
+    tampered = tmp_path / "shared.json"
+    tampered.write_text('{"openapi": "3.0.0"}', encoding="utf-8")
+    with pytest.raises(fetch_spec.SpecSourceError, match="sha256"):
+        fetch_spec.fetch(tmp_path / "out.json", shared_spec=tampered)
+    overridden = fetch_spec.fetch(tmp_path / "out.json", spec_override=tampered)
+    assert not overridden.is_pinned  # an explicit SPEC= of another version is allowed, and reported
+
+
+@pytest.fixture
+def spec_server(tmp_path: Path) -> Iterator[tuple[str, bytes]]:
+    """A loopback stand-in for GitHub's raw file host, serving the pinned file."""
+    if not (SHARED_SPECS / "core-api.json").exists():
+        pytest.skip("the pinned spec is only in ../shared")
+    body = (SHARED_SPECS / "core-api.json").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{{commit}}/core-api.json", body
+    server.shutdown()
+
+
+def test_without_shared_the_pinned_file_is_downloaded_and_verified(
+    tmp_path: Path, spec_server: tuple[str, bytes]
+) -> None:
+    url, body = spec_server
+    pin = dict(fetch_spec.load_pin(), url=url)
+    (tmp_path / "pin.json").write_text(json.dumps(pin), encoding="utf-8")
+    fetched = fetch_spec.fetch(tmp_path / "out.json", pin_file=tmp_path / "pin.json",
+                               shared_spec=tmp_path / "absent.json")  # fmt: skip
+    assert fetched.is_pinned and fetched.source.startswith("http://127.0.0.1")
+    assert (tmp_path / "out.json").read_bytes() == body
+
+    wrong = dict(pin, sha256="0" * 64)
+    (tmp_path / "pin.json").write_text(json.dumps(wrong), encoding="utf-8")
+    with pytest.raises(fetch_spec.SpecSourceError, match="Refusing"):
+        fetch_spec.fetch(tmp_path / "again.json", pin_file=tmp_path / "pin.json",
+                         shared_spec=tmp_path / "absent.json")  # fmt: skip
+
+
+def test_generator_warnings_must_be_explained() -> None:
+    log = (
+        "Generating x\nWarning(s) encountered while generating. Client was generated, but some pieces may be missing"
+        "\n\nUnable to process schema /components/schemas/Foo:\nsomething odd\n\n"
+        "If you believe this was a mistake or this tool is missing a feature you need, please open an issue"
+    )
+    warnings = generate._warning_blocks(log)
+    assert warnings == ["Unable to process schema /components/schemas/Foo:\nsomething odd"]
+    assert generate.unexplained(warnings, []) == warnings
+    assert generate.unexplained(warnings, [{"pattern": "schemas/Foo", "reason": "known"}]) == []
+    allowed = yaml.safe_load(generate.ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
+    assert all(rule.get("reason") for rule in allowed)
+
+
+def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
+    patched = ROOT / "build" / "spec" / "core-api.patched.json"
+    generate.generate(patched, tmp_path / "a" / "front_core_api")
+    generate.generate(patched, tmp_path / "b" / "front_core_api")
+    first, second = tree_digest(tmp_path / "a" / "front_core_api"), tree_digest(tmp_path / "b" / "front_core_api")
+    assert first == second
+    assert first == tree_digest(ROOT / "generated" / "front_core_api")  # and equal to what `make` built
+
+
+@pytest.mark.parametrize(
+    "spec_name", sorted(p.name for p in (SHARED_SPECS / "history").glob("*.json")) or ["<no history>"]
+)
+def test_older_published_specs_generate_an_importable_client(
+    spec_name: str, tmp_path: Path, shared_specs: Path
+) -> None:
+    package = build_client(shared_specs / "history" / spec_name, tmp_path)
+    spec = json.loads((tmp_path / "patched.json").read_text(encoding="utf-8"))
+    script = (
+        "import importlib, pkgutil, front_core_api, front_core_api.api as api\n"
+        "mods = [importlib.import_module(m.name) for m in pkgutil.walk_packages(front_core_api.__path__, 'front_core_api.')]\n"
+        "print(sum(1 for m in mods if m.__name__.startswith('front_core_api.api.') and hasattr(m, 'sync_detailed')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=package.parent, capture_output=True, text=True,
+                         check=False, env={"PYTHONPATH": str(package.parent), "PATH": ""})  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) == len(operations(spec))

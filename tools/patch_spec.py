@@ -1,0 +1,209 @@
+"""Apply our patches (spec/patches.overlay.yaml, an OpenAPI Overlay 1.0 document) to Front's spec.
+
+Each action is data: a JSONPath ``target``, a one-line ``description`` (the reason), an ``x-id`` (its name),
+and either Overlay's ``update`` / ``remove``, or ``x-transform``: one of the small named rewrites below
+for defects that Overlay's merge cannot express (e.g. moving a ``$ref`` under ``allOf``). Targets are
+written as rules (JSONPath filters), so they also fix paths that do not exist yet. An action whose target
+matches nothing is reported by name: a vanished target is a warning, never a crash.
+
+After the patches, each operation gets ``x-front-rate-limit-tier`` from the overlay's tier table
+(overlay/front_client/tiers.json), so the generated docstrings and the limiter read one table. The result
+is validated with openapi-spec-validator before it is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonpath
+import yaml
+from openapi_spec_validator import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+PATCHES_FILE = ROOT / "spec" / "patches.overlay.yaml"
+TIERS_FILE = ROOT / "overlay" / "front_client" / "tiers.json"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+JSON = Any
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    action_id: str
+    description: str
+    matched: int
+
+
+def _nullable_ref_to_allof(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """``{$ref, nullable: true}``: OpenAPI 3.0 ignores siblings of $ref, so the null would be lost."""
+    rest = {k: v for k, v in node.items() if k != "$ref"}
+    return {"allOf": [{"$ref": node["$ref"]}], **rest}
+
+
+def _drop_undefined_required(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """Names listed in ``required`` but never defined in ``properties`` describe nothing we can type."""
+    defined = node.get("properties", {})
+    kept = [name for name in node["required"] if name in defined]
+    patched = dict(node)
+    if kept:
+        patched["required"] = kept
+    else:
+        del patched["required"]
+    return patched
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
+
+
+def _hoist_union_member_objects(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """Inline objects nested in an inline oneOf/anyOf member make the generator emit one model twice
+    (a duplicate-name error that drops the schema); give each nested object its own component."""
+    component = str(pointer.parts[-1])
+    schemas = document["components"]["schemas"]
+    patched = copy.deepcopy(node)
+    for keyword in ("oneOf", "anyOf"):
+        for member in patched.get(keyword, []):
+            for prop_name, prop in member.get("properties", {}).items():
+                if prop.get("type") == "object" and "properties" in prop:
+                    name = f"{component}{_pascal(prop_name)}"
+                    if name in schemas and schemas[name] != prop:
+                        raise ValueError(f"cannot hoist {component}.{prop_name}: {name} already exists")
+                    schemas[name] = prop
+                    member["properties"][prop_name] = {"$ref": f"#/components/schemas/{name}"}
+    return patched
+
+
+Transform = Callable[[JSON, jsonpath.JSONPointer, JSON], JSON]
+TRANSFORMS: dict[str, Transform] = {
+    "nullable-ref-to-allof": _nullable_ref_to_allof,
+    "drop-undefined-required": _drop_undefined_required,
+    "hoist-union-member-objects": _hoist_union_member_objects,
+}
+
+
+def _merge(target: JSON, update: JSON) -> JSON:
+    """Overlay 1.0 update: objects merge recursively, arrays get the value appended, scalars are replaced."""
+    if isinstance(target, dict) and isinstance(update, dict):
+        merged = dict(target)
+        for key, value in update.items():
+            merged[key] = _merge(merged[key], value) if key in merged else copy.deepcopy(value)
+        return merged
+    if isinstance(target, list):
+        return [*target, *(update if isinstance(update, list) else [update])]
+    return copy.deepcopy(update)
+
+
+def _set_at(document: JSON, pointer: jsonpath.JSONPointer, value: JSON) -> None:
+    parent = pointer.parent().resolve(document) if pointer.parts else None
+    if parent is None:
+        raise ValueError("an action cannot replace the whole document")
+    key = pointer.parts[-1]
+    parent[int(key) if isinstance(parent, list) else key] = value
+
+
+def _remove_at(document: JSON, pointer: jsonpath.JSONPointer) -> None:
+    parent = pointer.parent().resolve(document)
+    key = pointer.parts[-1]
+    del parent[int(key) if isinstance(parent, list) else key]
+
+
+def apply_overlay(document: JSON, overlay: JSON) -> list[ActionResult]:
+    """Apply every action in order, in place. Returns what each action matched."""
+    results = []
+    for index, action in enumerate(overlay.get("actions", [])):
+        action_id = action.get("x-id", f"action #{index + 1}")
+        pointers = [match.pointer() for match in jsonpath.finditer(action["target"], document)]
+        # Later siblings first, so removing array items keeps the earlier pointers valid.
+        pointers.sort(key=lambda p: [int(x) if isinstance(x, int) or str(x).isdigit() else -1 for x in p.parts],
+                      reverse=True)
+        for pointer in pointers:
+            if action.get("remove"):
+                _remove_at(document, pointer)
+            elif "x-transform" in action:
+                transform = TRANSFORMS[action["x-transform"]]
+                _set_at(document, pointer, transform(document, pointer, pointer.resolve(document)))
+            elif "update" in action:
+                _set_at(document, pointer, _merge(pointer.resolve(document), action["update"]))
+            else:
+                raise ValueError(f"patch {action_id!r} has neither update, remove nor x-transform")
+        results.append(ActionResult(action_id, action.get("description", ""), len(pointers)))
+    return results
+
+
+def _path_matches(template: str, path: str) -> bool:
+    want, have = template.strip("/").split("/"), path.strip("/").split("/")
+    return len(want) == len(have) and all(
+        w == h or (w.startswith("{") and h.startswith("{")) for w, h in zip(want, have, strict=True)
+    )
+
+
+def annotate_tiers(document: JSON, tier_table: JSON) -> int:
+    """Write ``x-front-rate-limit-tier`` on each operation the tier table names; returns how many."""
+    annotated = 0
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            for route in tier_table["routes"]:
+                if route["method"].lower() == method and _path_matches(route["path"], path):
+                    tier = str(route["tier"])
+                    rate = tier_table["tiers"][tier]
+                    operation["x-front-rate-limit-tier"] = {
+                        "tier": tier,
+                        "requests": rate["requests"],
+                        "per_seconds": rate["per_seconds"],
+                    }
+                    annotated += 1
+                    break
+    return annotated
+
+
+def patch(spec: JSON, overlay: JSON, tier_table: JSON) -> tuple[JSON, list[ActionResult], int]:
+    patched = copy.deepcopy(spec)
+    results = apply_overlay(patched, overlay)
+    tiered = annotate_tiers(patched, tier_table)
+    validate(patched)
+    return patched, results, tiered
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--patches", type=Path, default=PATCHES_FILE)
+    parser.add_argument("--tiers", type=Path, default=TIERS_FILE)
+    args = parser.parse_args(argv)
+
+    spec = json.loads(args.source.read_text(encoding="utf-8"))
+    overlay = yaml.safe_load(args.patches.read_text(encoding="utf-8"))
+    tier_table = json.loads(args.tiers.read_text(encoding="utf-8"))
+    try:
+        patched, results, tiered = patch(spec, overlay, tier_table)
+    except Exception as exc:  # validator errors are long; name the step
+        print(f"error: the patched spec is not valid OpenAPI: {exc}", file=sys.stderr)
+        return 1
+    for result in results:
+        status = f"{result.matched:4d} matched" if result.matched else "   VANISHED"
+        print(f"patch {status}  {result.action_id}: {result.description}")
+    vanished = [r.action_id for r in results if not r.matched]
+    if vanished:
+        print(f"warning: {len(vanished)} patch target(s) vanished from this spec: {', '.join(vanished)}")
+    print(f"tiers: {tiered} operation(s) annotated from {args.tiers.name}")
+    text = json.dumps(patched, indent=2, ensure_ascii=False) + "\n"
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if not args.output.exists() or args.output.read_text(encoding="utf-8") != text:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
