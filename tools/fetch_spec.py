@@ -41,7 +41,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def _download(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - https URL from our pin
+    with urllib.request.urlopen(url, timeout=60) as response:
         data: bytes = response.read()
         return data
 
@@ -85,7 +85,9 @@ def fetch(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--spec", type=Path, default=None, help="use this spec file instead of the pinned one")
+    parser.add_argument(
+        "--spec", type=Path, default=None, help="use this spec file instead of the pinned one"
+    )
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
     spec = args.spec if args.spec and str(args.spec) else None

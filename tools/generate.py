@@ -69,7 +69,11 @@ def _warning_blocks(output: str) -> list[str]:
     body = output.split("encountered while generating", 1)[1]
     body = body.split("If you believe this was a mistake", 1)[0]
     blocks = [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
-    return [b for b in blocks if not b.lstrip(". ,").startswith(("Client was generated", "client was not created"))]
+    return [
+        b
+        for b in blocks
+        if not b.lstrip(". ,").startswith(("Client was generated", "client was not created"))
+    ]
 
 
 def unexplained(warnings: list[str], allowed: list[dict[str, str]]) -> list[str]:
@@ -79,7 +83,9 @@ def unexplained(warnings: list[str], allowed: list[dict[str, str]]) -> list[str]
 def generate(patched_spec: Path, output: Path) -> list[str]:
     spec = json.loads(patched_spec.read_text(encoding="utf-8"))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
-    env = dict(os.environ, PYTHONUTF8="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env = dict(
+        os.environ, PYTHONUTF8="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"

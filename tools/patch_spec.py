@@ -103,7 +103,7 @@ def _merge(target: JSON, update: JSON) -> JSON:
 
 
 def _set_at(document: JSON, pointer: jsonpath.JSONPointer, value: JSON) -> None:
-    parent = pointer.parent().resolve(document) if pointer.parts else None
+    parent: JSON = pointer.parent().resolve(document) if pointer.parts else None
     if parent is None:
         raise ValueError("an action cannot replace the whole document")
     key = pointer.parts[-1]
@@ -111,7 +111,7 @@ def _set_at(document: JSON, pointer: jsonpath.JSONPointer, value: JSON) -> None:
 
 
 def _remove_at(document: JSON, pointer: jsonpath.JSONPointer) -> None:
-    parent = pointer.parent().resolve(document)
+    parent: JSON = pointer.parent().resolve(document)
     key = pointer.parts[-1]
     del parent[int(key) if isinstance(parent, list) else key]
 
@@ -123,8 +123,10 @@ def apply_overlay(document: JSON, overlay: JSON) -> list[ActionResult]:
         action_id = action.get("x-id", f"action #{index + 1}")
         pointers = [match.pointer() for match in jsonpath.finditer(action["target"], document)]
         # Later siblings first, so removing array items keeps the earlier pointers valid.
-        pointers.sort(key=lambda p: [int(x) if isinstance(x, int) or str(x).isdigit() else -1 for x in p.parts],
-                      reverse=True)
+        pointers.sort(
+            key=lambda p: [int(x) if isinstance(x, int) or str(x).isdigit() else -1 for x in p.parts],
+            reverse=True,
+        )
         for pointer in pointers:
             if action.get("remove"):
                 _remove_at(document, pointer)

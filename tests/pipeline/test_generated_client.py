@@ -9,10 +9,9 @@ import re
 from types import ModuleType
 from typing import Any
 
-import pytest
-
 import front_core_api
 import front_core_api.api
+import pytest
 
 from .conftest import operations
 

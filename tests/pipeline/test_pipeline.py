@@ -80,7 +80,10 @@ def test_generic_rules_also_fix_paths_that_do_not_exist_yet() -> None:
     assert list(operation["responses"]["200"]["content"]) == ["application/octet-stream"]
     widget = patched["components"]["schemas"]["Widget"]
     assert "required" not in widget
-    assert widget["properties"]["owner"] == {"allOf": [{"$ref": "#/components/schemas/Owner"}], "nullable": True}
+    assert widget["properties"]["owner"] == {
+        "allOf": [{"$ref": "#/components/schemas/Owner"}],
+        "nullable": True,
+    }
     vanished = {r.action_id for r in results if not r.matched}
     assert "hoist-union-member-objects" in vanished  # reported by name, not a crash
 
@@ -154,7 +157,8 @@ def test_without_shared_the_pinned_file_is_downloaded_and_verified(
 
 def test_generator_warnings_must_be_explained() -> None:
     log = (
-        "Generating x\nWarning(s) encountered while generating. Client was generated, but some pieces may be missing"
+        "Generating x\nWarning(s) encountered while generating. "
+        "Client was generated, but some pieces may be missing"
         "\n\nUnable to process schema /components/schemas/Foo:\nsomething odd\n\n"
         "If you believe this was a mistake or this tool is missing a feature you need, please open an issue"
     )
@@ -170,7 +174,10 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     patched = ROOT / "build" / "spec" / "core-api.patched.json"
     generate.generate(patched, tmp_path / "a" / "front_core_api")
     generate.generate(patched, tmp_path / "b" / "front_core_api")
-    first, second = tree_digest(tmp_path / "a" / "front_core_api"), tree_digest(tmp_path / "b" / "front_core_api")
+    first, second = (
+        tree_digest(tmp_path / "a" / "front_core_api"),
+        tree_digest(tmp_path / "b" / "front_core_api"),
+    )
     assert first == second
     assert first == tree_digest(ROOT / "generated" / "front_core_api")  # and equal to what `make` built
 
@@ -184,9 +191,11 @@ def test_older_published_specs_generate_an_importable_client(
     package = build_client(shared_specs / "history" / spec_name, tmp_path)
     spec = json.loads((tmp_path / "patched.json").read_text(encoding="utf-8"))
     script = (
-        "import importlib, pkgutil, front_core_api, front_core_api.api as api\n"
-        "mods = [importlib.import_module(m.name) for m in pkgutil.walk_packages(front_core_api.__path__, 'front_core_api.')]\n"
-        "print(sum(1 for m in mods if m.__name__.startswith('front_core_api.api.') and hasattr(m, 'sync_detailed')))\n"
+        "import importlib, pkgutil, front_core_api\n"
+        "names = [m.name for m in pkgutil.walk_packages(front_core_api.__path__, 'front_core_api.')]\n"
+        "mods = [importlib.import_module(name) for name in names]\n"
+        "endpoints = [m for m in mods if m.__name__.startswith('front_core_api.api.')]\n"
+        "print(sum(1 for m in endpoints if hasattr(m, 'sync_detailed')))\n"
     )
     run = subprocess.run([sys.executable, "-c", script], cwd=package.parent, capture_output=True, text=True,
                          check=False, env={"PYTHONPATH": str(package.parent), "PATH": ""})  # fmt: skip
