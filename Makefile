@@ -24,7 +24,12 @@ help:
 	@echo "make bench     benchmarks (figures are in README.md)"
 	@echo "make clean     remove build output (build/, generated/front_core_api)"
 
-install: $(VENV)/.installed generate
+install: $(VENV)/.installed node_modules/.installed generate
+
+# Prism (the spec-driven mock server) for recording cassettes and the cross-version smoke tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
