@@ -13,12 +13,13 @@ GENERATED_STAMP := build/generated.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate test lint format bench clean distclean lock FORCE
+.PHONY: help install spec generate update-spec test lint format bench clean distclean lock FORCE
 
 help:
 	@echo "make install   venv in .venv with pinned deps, patched spec, generated client"
 	@echo "make test      every test (pipeline, overlay, limiter, contract)"
 	@echo "make generate  regenerate generated/front_core_api (quick when nothing changed); SPEC=<file> to override"
+	@echo "make update-spec SPEC=<file> [COMMIT=<sha>]   move the pin, regenerate, print the API change report"
 	@echo "make spec      fetch + verify + patch + validate the spec into $(SPEC_BUILD)/"
 	@echo "make lint      ruff + mypy on the hand-written code"
 	@echo "make bench     benchmarks (figures are in README.md)"
@@ -52,6 +53,13 @@ $(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py
 	touch $@
 
 generate: $(GENERATED_STAMP)
+
+# Move the pin to another version of Front's spec, regenerate, and print the API change report.
+FORMAT ?= text
+update-spec: $(VENV)/.installed
+	$(BIN)/python -m tools.update_spec $(if $(SPEC),--spec $(SPEC)) $(if $(COMMIT),--commit $(COMMIT)) \
+		$(if $(DATE),--date $(DATE)) --format $(FORMAT)
+	touch $(SOURCE_SPEC) $(PATCHED_SPEC) $(GENERATED_STAMP)
 
 test: generate
 	$(BIN)/python -m pytest
