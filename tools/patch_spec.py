@@ -42,8 +42,9 @@ class ActionResult:
     matched: int
 
 
-def _nullable_ref_to_allof(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
-    """``{$ref, nullable: true}``: OpenAPI 3.0 ignores siblings of $ref, so the null would be lost."""
+def _ref_siblings_to_allof(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """``{$ref, nullable: true}``, ``{$ref, required: [...]}``: OpenAPI 3.0 ignores siblings of $ref, so
+    the null or the requirement would be lost; under ``allOf`` they apply."""
     rest = {k: v for k, v in node.items() if k != "$ref"}
     return {"allOf": [{"$ref": node["$ref"]}], **rest}
 
@@ -83,8 +84,17 @@ def _hoist_union_member_objects(document: JSON, pointer: jsonpath.JSONPointer, n
 
 
 Transform = Callable[[JSON, jsonpath.JSONPointer, JSON], JSON]
+def _one_of_to_any_of(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """``oneOf`` demands exactly one match; members that overlap (a teammate is also a valid inbox object)
+    make real values invalid. ``anyOf`` is what such a union means; a discriminator still applies."""
+    patched = {k: v for k, v in node.items() if k != "oneOf"}
+    patched["anyOf"] = node["oneOf"]
+    return patched
+
+
 TRANSFORMS: dict[str, Transform] = {
-    "nullable-ref-to-allof": _nullable_ref_to_allof,
+    "ref-siblings-to-allof": _ref_siblings_to_allof,
+    "one-of-to-any-of": _one_of_to_any_of,
     "drop-undefined-required": _drop_undefined_required,
     "hoist-union-member-objects": _hoist_union_member_objects,
 }

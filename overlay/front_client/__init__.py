@@ -1,1 +1,76 @@
-"""front_client: the hand-written layer over the generated ``front_core_api`` package."""
+"""front_client: the hand-written layer over the generated ``front_core_api`` package.
+
+from front_client import FrontClient
+from front_core_api.api.conversations import list_conversations
+
+with FrontClient() as client:                       # token from FRONT_API_TOKEN
+    for conversation in client.paginate(list_conversations, limit=100):
+        ...
+"""
+
+from typing import TYPE_CHECKING
+
+from front_client.client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, TOKEN_ENV, AsyncFrontClient, FrontClient
+from front_client.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ForeignHostError,
+    FrontClientError,
+    FrontError,
+    MissingTokenError,
+    NotFoundError,
+    PermissionDeniedError,
+    PrivateResourceError,
+    RateLimitError,
+    ServerError,
+    UnexpectedRedirectError,
+    UnprocessableEntityError,
+)
+from front_client.limiter import InProcessLimiter, LimiterError, LimiterStats, LimiterTimeout, RateLimitPolicy
+from front_client.pagination import AsyncPaginator, Page, Paginator
+from front_client.transport import RetryPolicy
+
+if TYPE_CHECKING:
+    from front_client.limiter.redis_backend import RedisLimiter
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "TOKEN_ENV",
+    "AsyncFrontClient",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ForeignHostError",
+    "FrontClient",
+    "FrontClientError",
+    "FrontError",
+    "InProcessLimiter",
+    "LimiterError",
+    "LimiterStats",
+    "LimiterTimeout",
+    "MissingTokenError",
+    "NotFoundError",
+    "Page",
+    "Paginator",
+    "PermissionDeniedError",
+    "PrivateResourceError",
+    "RateLimitError",
+    "RateLimitPolicy",
+    "RedisLimiter",
+    "RetryPolicy",
+    "ServerError",
+    "UnexpectedRedirectError",
+    "UnprocessableEntityError",
+]
+
+
+def __getattr__(name: str) -> object:
+    # Redis is an optional dependency (extra "redis"): imported only when asked for.
+    if name == "RedisLimiter":
+        from front_client.limiter.redis_backend import RedisLimiter
+
+        return RedisLimiter
+    raise AttributeError(f"module 'front_client' has no attribute {name!r}")

@@ -94,7 +94,17 @@ class Builder:
                 return example
         for keyword in ("oneOf", "anyOf"):
             if keyword in schema:
-                return self.instance(schema[keyword][0], depth + 1)
+                first = schema[keyword][0]
+                if "properties" not in schema:
+                    return self.instance(first, depth + 1)
+                # Properties beside the union (a discriminated request): both parts, the tag set to match.
+                instance = self.instance({k: v for k, v in schema.items() if k != keyword}, depth + 1)
+                instance.update(self.instance(first, depth + 1))
+                mapping = schema.get("discriminator", {}).get("mapping", {})
+                tags = [tag for tag, ref in mapping.items() if ref == first.get("$ref")]
+                if tags:
+                    instance[schema["discriminator"]["propertyName"]] = tags[0]
+                return instance
         if "enum" in schema:
             return schema["enum"][0]
         kind = schema.get("type")

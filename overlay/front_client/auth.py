@@ -1,0 +1,98 @@
+"""The bearer token, only for Front's hosts; and the one re-issue Front's merged conversations need.
+
+:class:`FrontAuth` is an :class:`httpx.Auth`: httpx runs its ``auth_flow`` for every request the client sends
+(generated functions, pagination links, raw requests, downloads) and lets the flow send a follow-up
+request. Two rules live here because both are about where the token may go:
+
+- The token is added for the configured ``base_url`` origin (its own scheme, host and port) and for
+  ``https://frontapp.com`` / ``https://*.frontapp.com`` (``_pagination.next`` links name the company's
+  own host, ``https://<company>.api.frontapp.com``). A request to any other host is not sent at all:
+  :class:`~front_client.errors.ForeignHostError`.
+- Front answers ``301`` to a write on a merged conversation's old ID. httpx's redirect following would
+  turn a POST into a GET and drop the body, so the client keeps ``follow_redirects`` off and this flow
+  re-issues the same method, headers and body to ``Location`` once, under the same host rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import httpx
+
+from front_client.errors import ForeignHostError
+
+__all__ = ["FrontAuth", "HostPolicy", "redirect_target"]
+
+# Redirects whose meaning is "the same request, at another URL" (301: Front's merged conversations).
+_REISSUED_STATUSES = frozenset({301, 307, 308})
+_REISSUED = "front_reissued"  # request extension marking the one re-issue
+
+
+class HostPolicy:
+    """Which URLs may receive the token: the configured origin, and Front's own hosts over https."""
+
+    def __init__(self, base_url: httpx.URL | str) -> None:
+        base = httpx.URL(base_url)
+        self._origin = (base.scheme, base.host, base.port)
+        self.description = f"{base.scheme}://{base.netloc.decode('ascii')} and https://*.frontapp.com"
+
+    def allows(self, url: httpx.URL) -> bool:
+        if (url.scheme, url.host, url.port) == self._origin:
+            return True
+        host = url.host.lower()
+        return (
+            url.scheme == "https"
+            and url.port in (None, 443)
+            and (host == "frontapp.com" or host.endswith(".frontapp.com"))
+        )
+
+    def check(self, url: httpx.URL) -> None:
+        if not self.allows(url):
+            raise ForeignHostError(url, self.description)
+
+
+def redirect_target(request: httpx.Request, response: httpx.Response) -> httpx.URL | None:
+    """Where a redirect re-issues ``request`` (same method and body), or ``None`` if it is not re-issued.
+
+    Shared by the auth flow (which re-issues) and the error hook (which lets exactly these pass).
+    """
+    if response.status_code not in _REISSUED_STATUSES or request.extensions.get(_REISSUED):
+        return None
+    location = response.headers.get("location")
+    return request.url.join(location) if location else None
+
+
+class FrontAuth(httpx.Auth):
+    """``Authorization: Bearer <token>`` for allowed hosts; refuses every other host."""
+
+    def __init__(self, token: str, policy: HostPolicy) -> None:
+        self._token = token
+        self._policy = policy
+
+    def __repr__(self) -> str:
+        return "FrontAuth(token=<redacted>)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self._authorize(request)
+        response = yield request
+        target = redirect_target(request, response)
+        if target is not None:
+            yield self._authorize(_reissue(request, target))
+
+    def _authorize(self, request: httpx.Request) -> httpx.Request:
+        self._policy.check(request.url)
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+
+def _reissue(request: httpx.Request, url: httpx.URL) -> httpx.Request:
+    headers = httpx.Headers(request.headers)
+    headers["Host"] = url.netloc.decode("ascii")  # a Request built from a stream gets no Host of its own
+    headers.pop("authorization", None)
+    return httpx.Request(
+        request.method,
+        url,
+        headers=headers,
+        stream=request.stream,
+        extensions={**request.extensions, _REISSUED: True},
+    )

@@ -1,0 +1,423 @@
+"""``FrontClient`` / ``AsyncFrontClient``: the generated client with everything the spec cannot say.
+
+Both are subclasses of the generated ``AuthenticatedClient``, so either is the ``client=`` of every
+generated function (``FrontClient`` for ``sync`` / ``sync_detailed``, ``AsyncFrontClient`` for
+``asyncio`` / ``asyncio_detailed``). Each owns one httpx client, built at construction:
+
+- ``auth``: :class:`~front_client.auth.FrontAuth` (the token only for Front's hosts; the one re-issue of a
+  write to a merged conversation's new ID);
+- ``transport``: retry → limit → network (:mod:`front_client.transport`, the limiter's
+  ``LimitingTransport``, then ``transport=`` or ``httpx.HTTPTransport()``);
+- a response hook turning every non-2xx into a :class:`~front_client.errors.FrontError`, before generated
+  code sees the response;
+- ``build_request`` sending a JSON body that holds files as Front's multipart/form-data
+  (:mod:`front_client.multipart`);
+- timeouts (connect 10 s, read / write / pool 60 s by default; the generated client has none) and
+  ``follow_redirects=False``.
+
+The two classes share every decision (:class:`_FrontClientBase`) and differ only where they wait or do
+I/O.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from importlib import metadata
+from typing import Any, NoReturn, TypeVar
+
+import httpx
+from front_core_api.client import AuthenticatedClient
+
+from front_client import multipart
+from front_client.auth import FrontAuth, HostPolicy, redirect_target
+from front_client.downloads import Destination, Sink, Source, download_request
+from front_client.errors import MissingTokenError, error_from_response
+from front_client.limiter import InProcessLimiter
+from front_client.limiter.base import AsyncLimiter, SyncLimiter
+from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+from front_client.operations import Operation
+from front_client.pagination import AsyncPaginator, Paginator, _PagePlan
+from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "TOKEN_ENV", "AsyncFrontClient", "FrontClient"]
+
+DEFAULT_BASE_URL = "https://api2.frontapp.com"
+TOKEN_ENV = "FRONT_API_TOKEN"
+# connect 10 s; read, write and pool 60 s (Front's slowest routes, exports and searches, answer within it).
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+RequestTimeout = httpx.Timeout | float | None
+L = TypeVar("L")
+
+
+def _user_agent() -> str:
+    try:
+        version = metadata.version("front-core-client")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"front-core-client/{version} httpx/{httpx.__version__}"
+
+
+def _resolve_token(token: str | None) -> str:
+    value = (token if token is not None else os.environ.get(TOKEN_ENV, "")).strip()
+    if not value:
+        raise MissingTokenError(
+            f"No Front API token: pass token=... to the client or set the {TOKEN_ENV} environment variable"
+        )
+    return value
+
+
+def _choose_limiter(limiter: L | bool | None, default: Callable[[], L]) -> L | None:
+    """``False``: no limiter; ``None`` (or ``True``): a new default one; else the one given."""
+    if limiter is False:
+        return None
+    if limiter is None or limiter is True:
+        return default()
+    return limiter
+
+
+def _should_raise(response: httpx.Response) -> bool:
+    """Every status but 2xx, except a redirect the auth flow is about to re-issue."""
+    status = response.status_code
+    if 200 <= status <= 299:
+        return False
+    if 300 <= status <= 399:
+        return redirect_target(response.request, response) is None
+    return True
+
+
+def _raise_for_front_error(response: httpx.Response) -> None:
+    if _should_raise(response):
+        response.read()
+        raise error_from_response(response)
+
+
+async def _araise_for_front_error(response: httpx.Response) -> None:
+    if _should_raise(response):
+        await response.aread()
+        raise error_from_response(response)
+
+
+def _body_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A JSON body holding files becomes multipart ``data`` + ``files`` (and loses its JSON content type)."""
+    body = kwargs.get("json")
+    if body is None or not isinstance(body, Mapping) or not multipart.contains_files(body):
+        return kwargs
+    data, files = multipart.form_fields(body)
+    headers = httpx.Headers(kwargs.get("headers"))
+    headers.pop("content-type", None)
+    return {**kwargs, "json": None, "data": data, "files": files, "headers": headers}
+
+
+class _HttpxClient(httpx.Client):
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, **_body_arguments(kwargs))
+
+
+class _AsyncHttpxClient(httpx.AsyncClient):
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, **_body_arguments(kwargs))
+
+
+class _FrontClientBase(AuthenticatedClient):
+    """The configuration both clients share. Not used directly."""
+
+    limiter: object
+
+    def __init__(
+        self,
+        token: str | None,
+        *,
+        base_url: str,
+        timeout: RequestTimeout,
+        max_retries: int,
+        max_retry_after: float,
+        max_total_wait: float,
+        headers: Mapping[str, str] | None,
+        raise_on_unexpected_status: bool,
+    ) -> None:
+        secret = _resolve_token(token)
+        # The token lives only in the auth (whose repr hides it): the generated ``token`` field stays empty.
+        super().__init__(
+            base_url=base_url.rstrip("/"),
+            token="",
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            headers={"User-Agent": _user_agent(), **(headers or {})},
+            follow_redirects=False,
+            raise_on_unexpected_status=raise_on_unexpected_status,
+        )
+        self._auth = FrontAuth(secret, HostPolicy(self._base_url))
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries, max_retry_after=max_retry_after, max_total_wait=max_total_wait
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    def _httpx_arguments(self) -> dict[str, Any]:
+        return {
+            "base_url": self._base_url,
+            "auth": self._auth,
+            "headers": self._headers,
+            "cookies": self._cookies,
+            "timeout": self._timeout,
+            "follow_redirects": False,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._base_url!r}, limiter={self.limiter!r}, "
+            f"max_retries={self.retry_policy.max_retries})"
+        )
+
+    # Two clients are equal only if they are the same client (attrs would compare base_url and friends).
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    # ``evolve()`` would call our constructor with the generated field names: not supported.
+    def with_headers(self, headers: dict[str, str]) -> NoReturn:
+        raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
+
+    def with_cookies(self, cookies: dict[str, str]) -> NoReturn:
+        raise NotImplementedError(f"{type(self).__name__}.with_cookies is not supported")
+
+    def with_timeout(self, timeout: httpx.Timeout) -> NoReturn:
+        raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
+
+
+class FrontClient(_FrontClientBase):
+    """The synchronous client: ``client=`` of the generated ``sync`` / ``sync_detailed`` functions.
+
+    - ``token``: a Front API token; default: the ``FRONT_API_TOKEN`` environment variable.
+    - ``base_url``: default ``https://api2.frontapp.com``.
+    - ``limiter``: default a new ``InProcessLimiter`` (built with this client's ``clock``, and ``sleep``
+      when one is given); pass a shared one (e.g. ``RedisLimiter``) to pace several clients; ``False`` to
+      send without limiting.
+    - ``timeout``: an ``httpx.Timeout`` or seconds (default connect 10 s, read / write / pool 60 s).
+    - ``max_retries`` (re-sends per request, default 3), ``max_retry_after`` (the longest ``Retry-After``
+      slept through, default 120 s), ``max_total_wait`` (seconds slept per request, default 300 s).
+    - ``transport``: the innermost (network) transport, default ``httpx.HTTPTransport()``.
+    - ``sleep`` / ``clock``: injectable for tests (retry waits, and the default limiter's).
+    """
+
+    limiter: SyncLimiter | None
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        limiter: SyncLimiter | bool | None = None,
+        timeout: RequestTimeout = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        max_retry_after: float = 120.0,
+        max_total_wait: float = 300.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        headers: Mapping[str, str] | None = None,
+        raise_on_unexpected_status: bool = False,
+    ) -> None:
+        super().__init__(
+            token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            max_total_wait=max_total_wait,
+            headers=headers,
+            raise_on_unexpected_status=raise_on_unexpected_status,
+        )
+        self.limiter = _choose_limiter(limiter, lambda: InProcessLimiter(clock=clock, sleep=sleep))
+        network = transport if transport is not None else httpx.HTTPTransport()
+        limited = network if self.limiter is None else LimitingTransport(network, self.limiter)
+        stack = RetryTransport(limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock)
+        self.set_httpx_client(
+            _HttpxClient(
+                transport=stack,
+                event_hooks={"response": [_raise_for_front_error]},
+                **self._httpx_arguments(),
+            )
+        )
+
+    def get_async_httpx_client(self) -> NoReturn:
+        raise TypeError(
+            "FrontClient is synchronous: call the generated sync / sync_detailed functions with it, "
+            "or use AsyncFrontClient for asyncio / asyncio_detailed"
+        )
+
+    def close(self) -> None:
+        self.get_httpx_client().close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Any = httpx.USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        """Any route (e.g. one the spec lacks) through the same auth, limiter, retries and errors.
+
+        ``url`` is a path under ``base_url`` or an absolute URL on an allowed host. Returns the read
+        response; raises :class:`~front_client.errors.FrontError` for any non-2xx.
+        """
+        return self.get_httpx_client().request(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+    def paginate(
+        self,
+        operation: Operation,
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **arguments: Any,
+    ) -> Paginator[Any]:
+        """Items across pages of a list operation (a generated module or one of its functions)."""
+        return Paginator(self.get_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items))
+
+    def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
+        """Stream a file to ``destination`` (a path or a binary file); returns the bytes written.
+
+        ``source`` is a URL (e.g. an attachment's ``url``) or a download operation with its arguments.
+        """
+        sink = Sink(destination)
+        ok = False
+        try:
+            with self.get_httpx_client().stream(**download_request(source, arguments)) as response:
+                for chunk in response.iter_bytes():
+                    sink.write(chunk)
+            ok = True
+        finally:
+            sink.finish(ok)
+        return sink.written
+
+
+class AsyncFrontClient(_FrontClientBase):
+    """The asyncio client: ``client=`` of the generated ``asyncio`` / ``asyncio_detailed`` functions.
+
+    Same arguments as :class:`FrontClient`; ``transport`` is an ``httpx.AsyncBaseTransport`` and ``sleep``
+    an ``async`` function.
+    """
+
+    limiter: AsyncLimiter | None
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        limiter: AsyncLimiter | bool | None = None,
+        timeout: RequestTimeout = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        max_retry_after: float = 120.0,
+        max_total_wait: float = 300.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        headers: Mapping[str, str] | None = None,
+        raise_on_unexpected_status: bool = False,
+    ) -> None:
+        super().__init__(
+            token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
+            max_total_wait=max_total_wait,
+            headers=headers,
+            raise_on_unexpected_status=raise_on_unexpected_status,
+        )
+        self.limiter = _choose_limiter(limiter, lambda: InProcessLimiter(clock=clock, async_sleep=sleep))
+        network = transport if transport is not None else httpx.AsyncHTTPTransport()
+        limited = network if self.limiter is None else AsyncLimitingTransport(network, self.limiter)
+        stack = AsyncRetryTransport(limited, self.retry_policy, sleep=sleep, clock=clock)
+        self.set_async_httpx_client(
+            _AsyncHttpxClient(
+                transport=stack,
+                event_hooks={"response": [_araise_for_front_error]},
+                **self._httpx_arguments(),
+            )
+        )
+
+    def get_httpx_client(self) -> NoReturn:
+        raise TypeError(
+            "AsyncFrontClient is for asyncio: await the generated asyncio / asyncio_detailed functions "
+            "with it, or use FrontClient for sync / sync_detailed"
+        )
+
+    async def aclose(self) -> None:
+        await self.get_async_httpx_client().aclose()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Any = httpx.USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        """As :meth:`FrontClient.request`, awaited."""
+        return await self.get_async_httpx_client().request(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+    def paginate(
+        self,
+        operation: Operation,
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **arguments: Any,
+    ) -> AsyncPaginator[Any]:
+        """As :meth:`FrontClient.paginate`; iterate with ``async for``."""
+        return AsyncPaginator(
+            self.get_async_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items)
+        )
+
+    async def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
+        """As :meth:`FrontClient.download`, awaited (file writes are small, blocking writes)."""
+        sink = Sink(destination)
+        ok = False
+        try:
+            async with self.get_async_httpx_client().stream(
+                **download_request(source, arguments)
+            ) as response:
+                async for chunk in response.aiter_bytes():
+                    sink.write(chunk)
+            ok = True
+        finally:
+            sink.finish(ok)
+        return sink.written

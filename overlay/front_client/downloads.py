@@ -1,0 +1,61 @@
+"""Streaming a download (an attachment, a message template's file...) to a path or a binary file.
+
+The generated download operations return the whole file as ``bytes``; :meth:`FrontClient.download`
+streams it instead, chunk by chunk, through the same client (auth, limiter, retries, errors). A path is
+written to a temporary sibling and renamed into place when complete, so a failed download never leaves a
+truncated file under the requested name.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from front_client import operations
+
+__all__ = ["Destination", "Sink", "Source", "download_request"]
+
+Source = str | operations.Operation
+Destination = str | os.PathLike[str] | IO[bytes]
+
+
+def download_request(source: Source, arguments: dict[str, Any]) -> dict[str, Any]:
+    """``httpx`` request arguments for a URL (absolute, or a path under ``base_url``) or an operation."""
+    if isinstance(source, str):
+        if arguments:
+            raise TypeError("a download by URL takes no operation arguments")
+        return {"method": "GET", "url": source}
+    return operations.request_kwargs(operations.resolve(source), arguments)
+
+
+class Sink:
+    """Where the chunks go: a binary file as given, or a path written via a temporary sibling."""
+
+    def __init__(self, destination: Destination) -> None:
+        self.written = 0
+        self._path: Path | None = None
+        self._temporary: Path | None = None
+        if isinstance(destination, str | os.PathLike):
+            self._path = Path(destination)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{self._path.name}.", suffix=".part", dir=self._path.parent
+            )
+            self._temporary = Path(name)
+            self._file: IO[bytes] = os.fdopen(handle, "wb")
+        else:
+            self._file = destination
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self.written += len(chunk)
+
+    def finish(self, ok: bool) -> None:
+        if self._temporary is None or self._path is None:
+            return
+        self._file.close()
+        if ok:
+            os.replace(self._temporary, self._path)
+        else:
+            self._temporary.unlink(missing_ok=True)

@@ -1,0 +1,333 @@
+"""Front's ``_error`` body → one exception hierarchy.
+
+Every non-2xx answer becomes a :class:`FrontError` (or a subclass chosen by status), whichever way the call
+was made: a generated function, :meth:`FrontClient.paginate`, :meth:`FrontClient.request` or a download.
+The error is raised by a response hook of the client's httpx client, before generated code sees the
+response (so a status outside :class:`http.HTTPStatus`, e.g. Cloudflare's 520, is a :class:`ServerError`,
+not a ``ValueError``).
+
+Nothing here ever holds the request's headers: the token cannot leak through an exception.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ForeignHostError",
+    "FrontClientError",
+    "FrontError",
+    "MissingTokenError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PrivateResourceError",
+    "RateLimitError",
+    "ServerError",
+    "UnexpectedRedirectError",
+    "UnprocessableEntityError",
+    "error_from_response",
+    "redact_url",
+]
+
+# Query parameters whose values are never shown (a token in a URL is still a token).
+_SECRET_QUERY = re.compile(r"token|key|secret|password|passwd|auth|signature|code|session", re.IGNORECASE)
+# How Front words a refusal to reach an individual (private) resource.
+_PRIVATE_RESOURCE = re.compile(
+    r"resources of this teammate"
+    r"|is not allowed to (?:read|access|write|update|delete|modify) the \"?\w+\"? with id"
+    r"|individual resource"
+    r"|private (?:resource|conversation|inbox|channel|tag|contact)",
+    re.IGNORECASE,
+)
+_PRIVATE_RESOURCE_FIX = (
+    "This is an individual (private) resource. Its owner must enable Settings > My preferences > "
+    '"Allow access to my individual resources via the API" in Front; and only API tokens generated in '
+    "Front can reach individual resources (an OAuth client never can)."
+)
+_BODY_EXCERPT = 300  # characters of a non-JSON body shown in the message
+_BODY_KEPT = 4000  # characters of the body kept on the error
+
+
+class FrontClientError(Exception):
+    """Base class of everything ``front_client`` raises on purpose."""
+
+
+class MissingTokenError(FrontClientError, ValueError):
+    """No API token: neither ``token=`` nor the ``FRONT_API_TOKEN`` environment variable."""
+
+
+class ForeignHostError(FrontClientError):
+    """A request (e.g. a ``_pagination.next`` link or a redirect) named a host that is not Front's.
+
+    It is not sent at all: the token only ever goes to the configured ``base_url`` and to
+    ``https://*.frontapp.com``.
+    """
+
+    def __init__(self, url: httpx.URL, allowed: str) -> None:
+        self.url = redact_url(url)
+        super().__init__(
+            f"refusing to send a request to {self.url}: its host is not Front's. "
+            f"The API token is only sent to {allowed}."
+        )
+
+
+def redact_url(url: httpx.URL | str) -> str:
+    """The URL without credentials: no userinfo, and secret-looking query values replaced."""
+    url = httpx.URL(url)
+    if url.userinfo:
+        url = url.copy_with(username=None, password=None)
+    if url.query:
+        params = [
+            (name, "REDACTED" if _SECRET_QUERY.search(name) else value)
+            for name, value in url.params.multi_items()
+        ]
+        url = url.copy_with(params=params)
+    return str(url)
+
+
+class FrontError(FrontClientError):
+    """Front answered a status that is not 2xx.
+
+    ``status``, ``title``, ``message`` and ``details`` come from Front's ``{"_error": {...}}`` body when it
+    has one (each may be absent); otherwise ``title`` is the HTTP reason and ``message`` an excerpt of the
+    body. ``method``, ``url`` (redacted), ``operation_id`` and ``required_scopes`` say which call it was.
+    ``headers`` are the response's headers.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        title: str | None = None,
+        message: str | None = None,
+        details: list[str] | None = None,
+        method: str = "",
+        url: str = "",
+        operation_id: str | None = None,
+        required_scopes: tuple[str, ...] = (),
+        headers: httpx.Headers | None = None,
+        body: str = "",
+        hint: str | None = None,
+    ) -> None:
+        self.status = status
+        self.title = title
+        self.message = message
+        self.details = details or []
+        self.method = method
+        self.url = url
+        self.operation_id = operation_id
+        self.required_scopes = required_scopes
+        self.headers = headers if headers is not None else httpx.Headers()
+        self.body = body
+        self.hint = hint
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"{self.status} {self.title or _reason(self.status)}"
+        if self.message:
+            text += f": {self.message}"
+        if self.details:
+            text += " (" + "; ".join(self.details) + ")"
+        where = " ".join(part for part in (self.method, self.url) if part)
+        if where:
+            text += f" [{where}]"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+
+class BadRequestError(FrontError):
+    """400: Front rejected the request's shape."""
+
+
+class AuthenticationError(FrontError):
+    """401: the token is missing, malformed, expired or revoked."""
+
+
+class PermissionDeniedError(FrontError):
+    """403: the token may not do this (a missing scope, usually; the message names it when known)."""
+
+
+class PrivateResourceError(PermissionDeniedError):
+    """403 on an individual (private) resource; the message says how to allow it."""
+
+
+class NotFoundError(FrontError):
+    """404."""
+
+
+class ConflictError(FrontError):
+    """409."""
+
+
+class UnprocessableEntityError(FrontError):
+    """422."""
+
+
+class RateLimitError(FrontError):
+    """429 that was not retried (attempts exhausted, or ``Retry-After`` longer than ``max_retry_after``).
+
+    ``retry_after`` (seconds), ``tier`` (``X-Front-Tier``, burst-limited routes only) and
+    ``limit`` / ``remaining`` / ``reset`` (``X-RateLimit-*``) are read from the headers when present.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        headers: httpx.Headers = kwargs.get("headers") or httpx.Headers()
+        self.retry_after = parse_retry_after(headers.get("retry-after"))
+        self.tier = headers.get("x-front-tier")
+        self.limit = _to_int(headers.get("x-ratelimit-limit"))
+        self.remaining = _to_int(headers.get("x-ratelimit-remaining"))
+        self.reset = _to_float(headers.get("x-ratelimit-reset"))
+        super().__init__(**kwargs)
+
+
+class ServerError(FrontError):
+    """5xx (including statuses outside :class:`http.HTTPStatus`, such as 520)."""
+
+
+class UnexpectedRedirectError(FrontError):
+    """A 3xx that was not followed (only one re-issue to a merged conversation's new ID is made)."""
+
+
+_BY_STATUS: Mapping[int, type[FrontError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds (Front sends a number, maybe fractional); ``None`` if absent or a date."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
+
+
+def error_from_response(response: httpx.Response) -> FrontError:
+    """Build the error for a non-2xx response whose body has been read."""
+    status = response.status_code
+    request = response.request
+    operation: Mapping[str, Any] = request.extensions.get("front_operation") or {}
+    fields = _front_error_fields(response)
+    title = _str_or_none(fields.get("title")) or _reason(status)
+    message = _str_or_none(fields.get("message"))
+    details = _details(fields.get("details"))
+    scopes = tuple(str(s) for s in operation.get("required_scopes") or ())
+
+    cls = _BY_STATUS.get(status) or (ServerError if 500 <= status <= 599 else FrontError)
+    if 300 <= status <= 399:
+        cls = UnexpectedRedirectError
+    hint: str | None = None
+    if status == 403:
+        if _PRIVATE_RESOURCE.search(" ".join([message or "", *details])):
+            cls, hint = PrivateResourceError, _PRIVATE_RESOURCE_FIX
+        elif scopes:
+            hint = f"The operation needs the scope(s) {', '.join(scopes)}: check that the token has them"
+    elif 300 <= status <= 399:
+        location = response.headers.get("location")
+        hint = f"Not followed (Location: {redact_url(location)})" if location else None
+    extra = response.extensions.get("front_retry")
+    if isinstance(extra, str):
+        hint = f"{hint}. {extra}" if hint else extra
+
+    return cls(
+        status=status,
+        title=title,
+        message=message,
+        details=details,
+        method=request.method,
+        url=redact_url(request.url),
+        operation_id=_str_or_none(operation.get("operation_id")),
+        required_scopes=scopes,
+        headers=response.headers,
+        body=_body_text(response)[:_BODY_KEPT],
+        hint=hint,
+    )
+
+
+def _front_error_fields(response: httpx.Response) -> dict[str, Any]:
+    """Front's ``_error`` object, or a message made from whatever the body is."""
+    text = _body_text(response)
+    try:
+        payload = json.loads(text) if text.strip() else None
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict):
+        error = payload.get("_error")
+        if isinstance(error, dict):
+            return error
+        if isinstance(payload.get("message"), str):
+            return payload
+    excerpt = _readable_excerpt(text)
+    return {"message": excerpt} if excerpt else {}
+
+
+def _body_text(response: httpx.Response) -> str:
+    try:
+        return response.text
+    except (httpx.ResponseNotRead, UnicodeDecodeError, LookupError):
+        return ""
+
+
+def _readable_excerpt(text: str) -> str:
+    """A short line from a non-JSON body: an HTML page's title, else its text without tags."""
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    if title:
+        text = title.group(1)
+    else:
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.IGNORECASE | re.DOTALL)
+        text = re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(html.unescape(text).split())
+    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 1] + "…"
+
+
+def _details(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(item) for item in value if item is not None]
+    return [str(value)]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _str_or_none(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _to_int(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _to_float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

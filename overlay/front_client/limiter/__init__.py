@@ -1,0 +1,42 @@
+"""Proactive rate limiting for Front's company-wide budget and burst tiers.
+
+``core`` holds the decisions (no I/O); ``local`` (threads + asyncio, one process) and ``redis_backend``
+(many processes) are the shells; ``transport`` plugs a limiter into httpx.
+"""
+
+from typing import TYPE_CHECKING
+
+from front_client.limiter.base import LimiterStats, WaitEvent
+from front_client.limiter.core import Budget, LimiterCore, Permit, RateHeaders, Wait, parse_rate_headers
+from front_client.limiter.errors import LimiterBackendError, LimiterError, LimiterTimeout
+from front_client.limiter.local import InProcessLimiter
+from front_client.limiter.policy import RateLimitPolicy
+
+if TYPE_CHECKING:
+    from front_client.limiter.redis_backend import RedisLimiter
+
+__all__ = [
+    "Budget",
+    "InProcessLimiter",
+    "LimiterBackendError",
+    "LimiterCore",
+    "LimiterError",
+    "LimiterStats",
+    "LimiterTimeout",
+    "Permit",
+    "RateHeaders",
+    "RateLimitPolicy",
+    "RedisLimiter",
+    "Wait",
+    "WaitEvent",
+    "parse_rate_headers",
+]
+
+
+def __getattr__(name: str) -> object:
+    # Redis is an optional dependency (extra "redis"): import it only when asked for.
+    if name == "RedisLimiter":
+        from front_client.limiter.redis_backend import RedisLimiter
+
+        return RedisLimiter
+    raise AttributeError(name)

@@ -1,0 +1,116 @@
+"""What the shells share: the stats they keep, the wait hook and log line, and the limiter protocols."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from front_client.limiter.core import Budget, Permit, Wait
+
+__all__ = ["AsyncLimiter", "LimiterStats", "SyncLimiter", "WaitEvent", "WaitHook", "logger"]
+
+logger = logging.getLogger("front_client.limiter")
+
+
+@dataclass(frozen=True)
+class WaitEvent:
+    """Passed to ``on_wait`` when a request has to wait before it may be sent."""
+
+    method: str
+    path: str
+    scope: str
+    seconds: float
+
+
+WaitHook = Callable[[WaitEvent], None]
+
+
+@dataclass(frozen=True)
+class LimiterStats:
+    """A snapshot: what this limiter object did, and the budget it currently believes in."""
+
+    sent: int = 0
+    cancelled: int = 0
+    waited: int = 0
+    waited_seconds: float = 0.0
+    timeouts: int = 0
+    responses: int = 0
+    responses_429: int = 0
+    global_429: int = 0
+    tier_429: dict[str, int] = field(default_factory=dict)
+    budget: Budget | None = None
+
+
+class _Recorder:
+    """Counters behind ``stats()``; the hook and the log line when a caller waits."""
+
+    def __init__(self, on_wait: WaitHook | None) -> None:
+        self._on_wait = on_wait
+        self._lock = threading.Lock()
+        self._sent = self._cancelled = self._waited = self._timeouts = 0
+        self._responses = self._r429 = self._global429 = 0
+        self._tier429: dict[str, int] = {}
+        self._waited_seconds = 0.0
+
+    def waiting(self, method: str, path: str, wait: Wait) -> None:
+        logger.info("waiting %.3fs for the %s budget before %s %s", wait.seconds, wait.scope, method, path)
+        if self._on_wait is not None:
+            self._on_wait(WaitEvent(method, path, wait.scope, wait.seconds))
+
+    def granted(self, waited_seconds: float) -> None:
+        with self._lock:
+            self._sent += 1
+            if waited_seconds > 0:
+                self._waited += 1
+                self._waited_seconds += waited_seconds
+
+    def cancelled(self) -> None:
+        with self._lock:
+            self._sent -= 1
+            self._cancelled += 1
+
+    def timed_out(self) -> None:
+        with self._lock:
+            self._timeouts += 1
+
+    def observed(self, status_code: int, paused: str | None) -> None:
+        if status_code == 429:
+            logger.info("429 received: %s scope paused", paused)
+        with self._lock:
+            self._responses += status_code != 0
+            if status_code == 429:
+                self._r429 += 1
+                if paused == "global":
+                    self._global429 += 1
+                elif paused is not None:
+                    self._tier429[paused] = self._tier429.get(paused, 0) + 1
+
+    def snapshot(self, budget: Budget | None) -> LimiterStats:
+        with self._lock:
+            return LimiterStats(
+                sent=self._sent,
+                cancelled=self._cancelled,
+                waited=self._waited,
+                waited_seconds=self._waited_seconds,
+                timeouts=self._timeouts,
+                responses=self._responses,
+                responses_429=self._r429,
+                global_429=self._global429,
+                tier_429=dict(self._tier429),
+                budget=budget,
+            )
+
+
+class SyncLimiter(Protocol):
+    def acquire(self, method: str, path: str, timeout: float | None = None) -> Permit: ...
+    def observe(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None: ...
+    def cancel(self, permit: Permit) -> None: ...
+
+
+class AsyncLimiter(Protocol):
+    async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit: ...
+    async def observe_async(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None: ...
+    async def cancel_async(self, permit: Permit) -> None: ...

@@ -1,0 +1,354 @@
+"""The limiter's decisions, as plain code: no threads, no sleeping, no I/O, no clock of its own.
+
+Every entry point takes ``now`` (seconds on whatever clock the shell uses: ``time.monotonic`` in process,
+Redis' ``TIME`` for the shared backend) and returns a decision. The shells (``local``, ``redis_backend``)
+only store the state, read the clock and wait.
+
+The model
+---------
+*Global budget*: Front counts a fixed window per company. We mirror it: ``limit`` requests per window ending
+at ``window_end``. ``granted`` counts our permits in the window, ``outside`` the server-side usage we did not
+cause (other clients of the same company), estimated from ``X-RateLimit-Remaining``: a response saying
+``remaining`` means the server had counted ``limit - remaining`` requests, of which at most ``granted`` (all
+our permits so far, whatever order they arrived in) were ours. So ``granted + outside`` is never below the
+server's count as last reported plus what we sent since. A request may go while ``granted + outside <
+limit``.
+Headers also move ``window_end`` (``X-RateLimit-Reset``) and ``limit`` (``X-RateLimit-Limit``). Until the
+first headers arrive only one request (the *probe*) is in flight, so a plan with a lower limit than the
+default is learnt before a burst.
+
+*Tiers*: a sliding log per tier: at most ``requests`` requests in any ``per_seconds`` (+ margin) interval,
+which never exceeds a fixed-window or token-bucket server counting the same rate. A request reaches Front at
+some unknown instant between its permit and its response, so (by default) its slot is counted from its
+response: while in flight it occupies the slot, and a slow first request (connection set-up) cannot let the
+next one arrive too early.
+
+*429*: ``Retry-After`` pauses the scope named by ``X-Front-Tier`` (or the global scope) until
+``now + Retry-After``; a retry sent at that instant does not wait again.
+
+*Fairness*: shells pass ``ahead`` / ``ahead_in_tier``, the number of earlier waiters competing for the same
+budget, which are treated as already holding a slot: FIFO within a scope, while an untiered request is
+never stuck behind a request waiting only for its tier.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from front_client.limiter.policy import RateLimitPolicy
+from front_client.tiers import Tier
+
+__all__ = [
+    "Budget",
+    "LimiterCore",
+    "LimiterState",
+    "Permit",
+    "RateHeaders",
+    "Wait",
+    "parse_rate_headers",
+]
+
+_MIN_WAIT = 1e-4
+
+
+def _remove(values: list[float], value: float) -> bool:
+    if value in values:
+        values.remove(value)
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class RateHeaders:
+    """What a response says about the budget; ``reset_in`` / ``retry_after`` are seconds from receipt."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_in: float | None = None
+    retry_after: float | None = None
+    tier: str | None = None
+
+
+def _float(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        result = float(value.strip())
+    except ValueError:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def parse_rate_headers(headers: Mapping[str, str], wall_now: float) -> RateHeaders:
+    """Parse ``X-RateLimit-*``, ``Retry-After`` (seconds, fractional allowed, or an HTTP date) and
+    ``X-Front-Tier``. ``X-RateLimit-Reset`` is a UNIX timestamp (parsed as a float; milliseconds are
+    recognised); it is returned relative to ``wall_now`` so the caller's clock need not be wall time."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    limit = _float(lower.get("x-ratelimit-limit"))
+    remaining = _float(lower.get("x-ratelimit-remaining"))
+    reset = _float(lower.get("x-ratelimit-reset"))
+    reset_in: float | None = None
+    if reset is not None:
+        if reset > 1e11:  # milliseconds
+            reset /= 1000.0
+        reset_in = reset - wall_now if reset > 1e8 else reset  # a small number is already relative
+    retry_after: float | None = None
+    raw_retry = lower.get("retry-after")
+    if raw_retry is not None:
+        retry_after = _float(raw_retry)
+        if retry_after is None:
+            try:
+                retry_after = parsedate_to_datetime(raw_retry).timestamp() - wall_now
+            except (TypeError, ValueError, IndexError):
+                retry_after = None
+        if retry_after is not None:
+            retry_after = max(0.0, retry_after)
+    tier = lower.get("x-front-tier")
+    return RateHeaders(
+        limit=int(limit) if limit is not None and limit >= 1 else None,
+        remaining=max(0, int(remaining)) if remaining is not None else None,
+        reset_in=reset_in,
+        retry_after=retry_after,
+        tier=tier.strip() if tier and tier.strip() else None,
+    )
+
+
+@dataclass(frozen=True)
+class Permit:
+    """Leave to send one request; hand it back to ``observe`` (or ``cancel`` if it was never sent)."""
+
+    seq: int
+    method: str
+    path: str
+    tier: str | None
+    granted_at: float
+    probe: bool = False
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Not yet: try again in ``seconds``. ``poll`` means the end depends on an event elsewhere (another
+    request's response), so a shell that cannot be woken should retry sooner."""
+
+    seconds: float
+    scope: str
+    poll: bool = False
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A snapshot of the budget as the limiter believes it to be."""
+
+    limit: int
+    used: int
+    remaining: int
+    resets_in: float | None
+    paused_for: float
+    known: bool
+    tier_remaining: dict[str, int]
+    tier_paused_for: dict[str, float]
+
+
+@dataclass
+class LimiterState:
+    """Everything the decisions depend on; JSON-serialisable so a shared backend can store it."""
+
+    limit: int
+    known: bool = False
+    synced: bool = False
+    probe_until: float | None = None
+    window_end: float | None = None
+    window_first_seq: int = 0
+    next_seq: int = 0
+    granted: int = 0
+    outside: int = 0
+    paused_until: float = 0.0
+    tier_sent: dict[str, list[float]] = field(default_factory=dict)
+    tier_inflight: dict[str, list[float]] = field(default_factory=dict)
+    tier_paused: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> LimiterState:
+        data: dict[str, Any] = json.loads(raw)
+        return cls(**data)
+
+
+class LimiterCore:
+    """The decisions over one ``LimiterState``. Not thread-safe: the shell serialises calls."""
+
+    def __init__(self, policy: RateLimitPolicy, state: LimiterState | None = None) -> None:
+        self.policy = policy
+        self.state = state if state is not None else self.initial_state(policy)
+
+    @staticmethod
+    def initial_state(policy: RateLimitPolicy) -> LimiterState:
+        return LimiterState(limit=policy.global_limit, known=not policy.learn_from_headers)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def _tier(self, name: str | None) -> Tier | None:
+        return None if name is None else self.policy.table.tiers.get(name)
+
+    def _roll(self, now: float) -> None:
+        s, window = self.state, self.policy.window_seconds
+        if s.window_end is None:
+            s.window_end = now + window
+        elif now >= s.window_end + self.policy.reset_margin_seconds:
+            s.window_end += (math.floor((now - s.window_end) / window) + 1) * window
+        else:
+            return
+        s.window_first_seq, s.granted, s.outside = s.next_seq, 0, 0
+
+    def _tier_log(self, tier: Tier, now: float) -> tuple[list[float], int]:
+        """(the times counted for finished requests, still in the period; the number in flight)."""
+        s, policy = self.state, self.policy
+        period = tier.per_seconds + policy.tier_margin_seconds
+        inflight = s.tier_inflight.get(tier.name, [])
+        # A permit never observed (its process died) stops counting as in flight after a while.
+        lost = [t for t in inflight if t <= now - policy.inflight_timeout_seconds]
+        inflight = [t for t in inflight if t > now - policy.inflight_timeout_seconds]
+        s.tier_inflight[tier.name] = inflight
+        log = sorted(
+            t
+            for t in [*s.tier_sent.get(tier.name, []), *(t + policy.inflight_timeout_seconds for t in lost)]
+            if t > now - period
+        )
+        s.tier_sent[tier.name] = log
+        return log, len(inflight)
+
+    def _capacity(self) -> int:
+        return max(1, self.state.limit - self.policy.global_margin)
+
+    # -- decisions -------------------------------------------------------------------------------------
+    def try_acquire(
+        self, now: float, method: str, path: str, *, ahead: int = 0, ahead_in_tier: int = 0
+    ) -> Permit | Wait:
+        """A permit now, or how long to wait. ``ahead``: earlier waiters for the global budget;
+        ``ahead_in_tier``: earlier waiters for this request's tier."""
+        s, policy = self.state, self.policy
+        tier = policy.tier_for(method, path)
+        self._roll(now)
+        assert s.window_end is not None
+        waits: list[Wait] = []
+        if s.paused_until > now:
+            waits.append(Wait(s.paused_until - now, "global pause (429)"))
+        probe = False
+        if not s.known:
+            if s.probe_until is not None and s.probe_until > now:
+                waits.append(Wait(s.probe_until - now, "first response (learning the limit)", poll=True))
+            else:
+                probe = True
+        if s.granted + s.outside + ahead >= self._capacity():
+            waits.append(Wait(s.window_end + policy.reset_margin_seconds - now, "global"))
+        if tier is not None:
+            paused = s.tier_paused.get(tier.name, 0.0)
+            if paused > now:
+                waits.append(Wait(paused - now, f"tier {tier.name} pause (429)"))
+            log, inflight = self._tier_log(tier, now)
+            busy = len(log) + inflight + ahead_in_tier
+            if busy >= tier.requests:
+                k = busy - tier.requests
+                period = tier.per_seconds + policy.tier_margin_seconds
+                if k < len(log):
+                    waits.append(Wait(log[k] + period - now, f"tier {tier.name}"))
+                else:  # freed by a response still to come
+                    waits.append(Wait(period, f"tier {tier.name}", poll=True))
+        if waits:
+            longest = max(waits, key=lambda w: w.seconds)
+            return Wait(max(_MIN_WAIT, longest.seconds), longest.scope, any(w.poll for w in waits))
+
+        permit = Permit(s.next_seq, method, path, None if tier is None else tier.name, now, probe)
+        s.next_seq += 1
+        s.granted += 1
+        if probe:
+            s.probe_until = now + policy.probe_timeout_seconds
+        if tier is not None:
+            if policy.tier_count_from_response:
+                s.tier_inflight.setdefault(tier.name, []).append(now)
+            else:
+                s.tier_sent.setdefault(tier.name, []).append(now)
+        return permit
+
+    def observe(self, now: float, permit: Permit, status_code: int, rate: RateHeaders) -> str | None:
+        """Resynchronise from a response (``status_code`` 0: sent, but no response came back).
+        Returns the scope a 429 paused (``"global"`` or the tier name) or None."""
+        s, policy, window = self.state, self.policy, self.policy.window_seconds
+        self._roll(now)
+        assert s.window_end is not None
+        if permit.probe:
+            s.probe_until = None
+            s.known = True
+        if permit.tier is not None and _remove(s.tier_inflight.get(permit.tier, []), permit.granted_at):
+            s.tier_sent.setdefault(permit.tier, []).append(now)
+        learn = policy.learn_from_headers
+        if learn and rate.limit is not None:
+            pass  # MUTANT
+            s.known = True
+        same_window = False
+        if learn and rate.reset_in is not None:
+            s.known = True
+            end = now + max(0.0, rate.reset_in)
+            if not s.synced:
+                s.window_end, s.synced, same_window = end, True, True
+            elif end > s.window_end + window / 2:
+                # The server has started a window we have not: it counts from this permit on.
+                s.window_end, same_window = end, True
+                s.window_first_seq = min(permit.seq, s.next_seq)
+                s.granted, s.outside = s.next_seq - s.window_first_seq, 0
+            elif end >= s.window_end - window / 2:
+                s.window_end, same_window = end, True
+                if permit.seq < s.window_first_seq:
+                    # Granted before we rolled, yet counted in this window.
+                    s.granted += s.window_first_seq - permit.seq
+                    s.window_first_seq = permit.seq
+            # else: a late response from a window that is over; its numbers are stale.
+        if learn and rate.remaining is not None and same_window:
+            # The server had counted ``limit - remaining``; at most ``granted`` of those can be ours (any
+            # permit granted so far may have overtaken this one on the way), so the rest is outside usage.
+            s.outside = max(s.outside, s.limit - rate.remaining - s.granted)
+        if status_code != 429:
+            return None
+        retry_after = rate.retry_after if rate.retry_after is not None else policy.default_retry_after
+        until = now + retry_after
+        if rate.tier is not None:
+            s.tier_paused[rate.tier] = max(s.tier_paused.get(rate.tier, 0.0), until)
+            return rate.tier
+        s.paused_until = max(s.paused_until, until)
+        return "global"
+
+    def cancel(self, now: float, permit: Permit) -> None:
+        """The permit's request was never sent: give its slots back."""
+        s = self.state
+        if permit.probe:
+            s.probe_until = None
+        if permit.seq >= s.window_first_seq and s.granted > 0:
+            s.granted -= 1
+        if permit.tier is not None and not _remove(s.tier_inflight.get(permit.tier, []), permit.granted_at):
+            _remove(s.tier_sent.get(permit.tier, []), permit.granted_at)
+
+    def budget(self, now: float) -> Budget:
+        s = self.state
+        self._roll(now)
+        assert s.window_end is not None
+        used = s.granted + s.outside
+        tier_remaining: dict[str, int] = {}
+        for name, tier in self.policy.table.tiers.items():
+            log, inflight = self._tier_log(tier, now)
+            tier_remaining[name] = max(0, tier.requests - len(log) - inflight)
+        return Budget(
+            limit=s.limit,
+            used=used,
+            remaining=max(0, self._capacity() - used),
+            resets_in=max(0.0, s.window_end - now) if s.synced else None,
+            paused_for=max(0.0, s.paused_until - now),
+            known=s.known,
+            tier_remaining=tier_remaining,
+            tier_paused_for={k: max(0.0, v - now) for k, v in s.tier_paused.items() if v > now},
+        )

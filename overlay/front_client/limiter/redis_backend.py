@@ -1,0 +1,315 @@
+"""The Redis shell: one company budget shared by many processes and hosts.
+
+The state is the same ``LimiterState`` the in-process shell keeps, stored as JSON in one Redis hash; every
+decision is the same ``LimiterCore`` code, run as an optimistic transaction:
+
+1. a read-only Lua script returns Redis' ``TIME`` (the shared clock), the state and its version;
+2. the core decides locally;
+3. a compare-and-set Lua script stores the new state only if the version is unchanged (else: go to 1).
+
+So the decisions exist once, in Python, instead of a second copy in Lua; Redis only guarantees atomicity.
+Within a process, calls are serialised (a ``threading.Lock`` for threads, an ``asyncio.Lock`` per loop for
+tasks) so compare-and-set conflicts happen only between processes.
+
+Keys: ``{key_prefix}:{namespace}``, where the namespace is the user's ``company_key`` or ``sha256(token)``
+truncated to 16 hex digits: the raw token never reaches Redis.
+
+Redis unreachable: ``acquire`` raises ``LimiterBackendError`` (the request is not sent). ``observe`` and
+``cancel`` log the error instead of raising, because the response already exists; the next ``acquire``
+raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import redis
+import redis.asyncio
+from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
+
+from front_client.limiter.base import LimiterStats, WaitHook, _Recorder, logger
+from front_client.limiter.core import Budget, LimiterCore, LimiterState, Permit, Wait, parse_rate_headers
+from front_client.limiter.errors import LimiterBackendError, LimiterTimeout
+from front_client.limiter.policy import RateLimitPolicy
+
+__all__ = ["RedisLimiter", "namespace_for"]
+
+T = TypeVar("T")
+
+_READ = """
+local t = redis.call('TIME')
+local v = redis.call('HGET', KEYS[1], 'v')
+local s = redis.call('HGET', KEYS[1], 's')
+return {t[1], t[2], v or '', s or ''}
+"""
+
+_CAS = """
+local v = redis.call('HGET', KEYS[1], 'v')
+if (v or '') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+_MAX_ATTEMPTS = 200
+
+
+def namespace_for(*, company_key: str | None = None, token: str | None = None) -> str:
+    """The key namespace: the company key as given, or a truncated sha256 of the token."""
+    if (company_key is None) == (token is None):
+        raise ValueError("give exactly one of company_key or token")
+    if company_key is not None:
+        if not company_key:
+            raise ValueError("company_key must not be empty")
+        return f"company:{company_key}"
+    assert token is not None
+    return "token:" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Txn:
+    fn: Callable[[LimiterCore, float], Any]
+
+
+@dataclass(frozen=True)
+class _Sleep:
+    seconds: float
+
+
+_Op = _Txn | _Sleep
+
+
+@dataclass(frozen=True)
+class _AsyncBinding:
+    client: redis.asyncio.Redis
+    lock: asyncio.Lock
+    read: AsyncScript
+    cas: AsyncScript
+
+
+class RedisLimiter:
+    """A limiter whose budget lives in Redis. Same API as ``InProcessLimiter``.
+
+    ``clock`` measures the caller's timeouts; decisions use Redis' clock. ``poll_interval`` bounds a wait
+    whose end depends on another process (the first response), ``max_sleep`` any wait (so a limit raised by
+    another process is noticed).
+    """
+
+    def __init__(
+        self,
+        url: str = "redis://localhost:6379/0",
+        *,
+        company_key: str | None = None,
+        token: str | None = None,
+        policy: RateLimitPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_wait: WaitHook | None = None,
+        key_prefix: str = "front_client:limiter",
+        socket_timeout: float = 2.0,
+        poll_interval: float = 0.05,
+        max_sleep: float = 1.0,
+        client: redis.Redis | None = None,
+    ) -> None:
+        self.policy = policy if policy is not None else RateLimitPolicy()
+        self.key = f"{key_prefix}:{namespace_for(company_key=company_key, token=token)}"
+        self._url = url
+        self._socket_timeout = socket_timeout
+        self._clock, self._wall_clock = clock, wall_clock
+        self._sleep, self._async_sleep = sleep, async_sleep
+        self._poll_interval, self._max_sleep = poll_interval, max_sleep
+        self._ttl_ms = int(max(3600.0, 10 * self.policy.window_seconds) * 1000)
+        self._redis: redis.Redis = client if client is not None else redis.Redis.from_url(
+            url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
+        )
+        self._read = self._redis.register_script(_READ)
+        self._cas = self._redis.register_script(_CAS)
+        self._sync_lock = threading.Lock()
+        self._async: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, _AsyncBinding
+        ] = weakref.WeakKeyDictionary()
+        self._recorder = _Recorder(on_wait)
+        self._last_budget: Budget | None = None
+
+    # -- the transaction, shared by both drivers ---------------------------------------------------------
+    def _begin(self, raw: list[Any]) -> tuple[LimiterCore, float, str]:
+        seconds, micros, version, state = raw
+        now = int(seconds) + int(micros) / 1e6
+        version = version.decode() if isinstance(version, bytes) else str(version)
+        loaded = LimiterState.from_json(state) if state else LimiterCore.initial_state(self.policy)
+        return LimiterCore(self.policy, loaded), now, version
+
+    def _commit_args(self, core: LimiterCore, version: str) -> list[str | int]:
+        return [version, str(int(version or "0") + 1), core.state.to_json(), self._ttl_ms]
+
+    def _unreachable(self, exc: Exception) -> LimiterBackendError:
+        return LimiterBackendError(
+            f"Redis rate-limit backend unavailable ({self._safe_url()}): {exc}; not sending unlimited"
+        )
+
+    def _safe_url(self) -> str:
+        scheme, sep, rest = self._url.partition("://")
+        return f"{scheme}{sep}{rest.rpartition('@')[2]}"  # never print a password
+
+    def _update(self, fn: Callable[[LimiterCore, float], T]) -> T:
+        with self._sync_lock:
+            try:
+                for _ in range(_MAX_ATTEMPTS):
+                    core, now, version = self._begin(self._read(keys=[self.key]))
+                    result = fn(core, now)
+                    if self._cas(keys=[self.key], args=self._commit_args(core, version)):
+                        self._last_budget = core.budget(now)
+                        return result
+            except RedisError as exc:
+                raise self._unreachable(exc) from exc
+        raise LimiterBackendError(f"Redis key {self.key}: too much contention")
+
+    def _async_binding(self) -> _AsyncBinding:
+        """redis.asyncio connections belong to one loop: one client (and lock) per running loop."""
+        loop = asyncio.get_running_loop()
+        binding = self._async.get(loop)
+        if binding is None:
+            client = redis.asyncio.Redis.from_url(
+                self._url, socket_timeout=self._socket_timeout, socket_connect_timeout=self._socket_timeout
+            )
+            binding = _AsyncBinding(
+                client, asyncio.Lock(), client.register_script(_READ), client.register_script(_CAS)
+            )
+            self._async[loop] = binding
+        return binding
+
+    async def _update_async(self, fn: Callable[[LimiterCore, float], T]) -> T:
+        binding = self._async_binding()
+        read, cas = binding.read, binding.cas
+        async with binding.lock:
+            try:
+                for _ in range(_MAX_ATTEMPTS):
+                    core, now, version = self._begin(await read(keys=[self.key]))
+                    result = fn(core, now)
+                    if await cas(keys=[self.key], args=self._commit_args(core, version)):
+                        self._last_budget = core.budget(now)
+                        return result
+            except RedisError as exc:
+                raise self._unreachable(exc) from exc
+        raise LimiterBackendError(f"Redis key {self.key}: too much contention")
+
+    # -- acquire as a sans-I/O generator: it yields what to do, the drivers do it ------------------------
+    def _steps(self, method: str, path: str, timeout: float | None) -> Generator[_Op, Any, Permit]:
+        start = self._clock()
+        deadline = None if timeout is None else start + timeout
+        announced = False
+
+        def attempt(core: LimiterCore, now: float) -> Permit | Wait:
+            return core.try_acquire(now, method, path)
+
+        while True:
+            result: Permit | Wait = yield _Txn(attempt)
+            now = self._clock()
+            if isinstance(result, Permit):
+                self._recorder.granted(now - start if announced else 0.0)
+                return result
+            seconds = min(result.seconds, self._poll_interval if result.poll else self._max_sleep)
+            if deadline is not None:
+                if now >= deadline:
+                    self._recorder.timed_out()
+                    raise LimiterTimeout(f"{method} {path}: no budget within {timeout}s ({result.scope})")
+                seconds = min(seconds, deadline - now)
+            if not announced:
+                announced = True
+                self._recorder.waiting(method, path, result)
+            yield _Sleep(seconds)
+
+    def acquire(self, method: str, path: str, timeout: float | None = None) -> Permit:
+        steps = self._steps(method.upper(), path, timeout)
+        try:
+            op = next(steps)
+            while True:
+                if isinstance(op, _Txn):
+                    op = steps.send(self._update(op.fn))
+                else:
+                    self._sleep(op.seconds)
+                    op = next(steps)
+        except StopIteration as done:
+            return cast(Permit, done.value)
+
+    async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit:
+        steps = self._steps(method.upper(), path, timeout)
+        try:
+            op = next(steps)
+            while True:
+                if isinstance(op, _Txn):
+                    op = steps.send(await self._update_async(op.fn))
+                else:
+                    await self._async_sleep(op.seconds)
+                    op = next(steps)
+        except StopIteration as done:
+            return cast(Permit, done.value)
+
+    # -- after the response ------------------------------------------------------------------------------
+    def _observe_fn(
+        self, permit: Permit, status_code: int, headers: Mapping[str, str]
+    ) -> Callable[[LimiterCore, float], str | None]:
+        rate = parse_rate_headers(headers, self._wall_clock())
+
+        def fn(core: LimiterCore, now: float) -> str | None:
+            return core.observe(now, permit, status_code, rate)
+
+        return fn
+
+    def _cancel_fn(self, permit: Permit) -> Callable[[LimiterCore, float], None]:
+        def fn(core: LimiterCore, now: float) -> None:
+            core.cancel(now, permit)
+
+        return fn
+
+    def observe(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None:
+        try:
+            paused = self._update(self._observe_fn(permit, status_code, headers))
+        except LimiterBackendError as exc:
+            logger.warning("could not record a response in Redis: %s", exc)
+            paused = None
+        self._recorder.observed(status_code, paused)
+
+    async def observe_async(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None:
+        try:
+            paused = await self._update_async(self._observe_fn(permit, status_code, headers))
+        except LimiterBackendError as exc:
+            logger.warning("could not record a response in Redis: %s", exc)
+            paused = None
+        self._recorder.observed(status_code, paused)
+
+    def cancel(self, permit: Permit) -> None:
+        try:
+            self._update(self._cancel_fn(permit))
+        except LimiterBackendError as exc:
+            logger.warning("could not return a slot to Redis: %s", exc)
+        self._recorder.cancelled()
+
+    async def cancel_async(self, permit: Permit) -> None:
+        try:
+            await self._update_async(self._cancel_fn(permit))
+        except LimiterBackendError as exc:
+            logger.warning("could not return a slot to Redis: %s", exc)
+        self._recorder.cancelled()
+
+    def stats(self) -> LimiterStats:
+        """Counters of this object; the budget as last read from Redis (no round trip)."""
+        return self._recorder.snapshot(self._last_budget)
+
+    def close(self) -> None:
+        self._redis.close()
+
+    async def aclose(self) -> None:
+        binding = self._async.pop(asyncio.get_running_loop(), None)
+        if binding is not None:
+            await binding.client.aclose()

@@ -1,0 +1,48 @@
+"""Generated operations as values: a module of ``front_core_api.api`` or any of its four functions.
+
+:meth:`FrontClient.paginate` and :meth:`FrontClient.download` accept either and use the module's own
+``_get_kwargs`` (the request, with ``extensions["front_operation"]``) and ``_parse_response`` (the typed
+result), so the generated code stays the one description of each operation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+__all__ = ["Operation", "accepts", "request_kwargs", "resolve"]
+
+Operation = ModuleType | Callable[..., Any]
+_REQUIRED = ("_get_kwargs", "_parse_response")
+
+
+def resolve(operation: Operation) -> ModuleType:
+    """The generated module behind ``operation`` (itself, or the module defining the function)."""
+    module = operation if isinstance(operation, ModuleType) else sys.modules.get(operation.__module__)
+    if module is None or not all(callable(getattr(module, name, None)) for name in _REQUIRED):
+        raise TypeError(
+            f"{operation!r} is not a generated Front operation: pass a module of front_core_api.api "
+            "(e.g. front_core_api.api.conversations.list_conversations) or one of its functions"
+        )
+    return module
+
+
+def accepts(module: ModuleType, parameter: str) -> bool:
+    """Whether the operation takes ``parameter`` (e.g. ``limit``)."""
+    return parameter in inspect.signature(module._get_kwargs).parameters
+
+
+def request_kwargs(module: ModuleType, arguments: dict[str, Any]) -> dict[str, Any]:
+    """``httpx.Client.request`` keyword arguments for one call of the operation."""
+    kwargs: dict[str, Any] = module._get_kwargs(**arguments)
+    return kwargs
+
+
+def operation_id(module: ModuleType) -> str:
+    operation = getattr(module, "FRONT_OPERATION", None)
+    if isinstance(operation, dict) and operation.get("operation_id"):
+        return str(operation["operation_id"])
+    return module.__name__.rsplit(".", 1)[-1]

@@ -1,0 +1,158 @@
+"""Following Front's ``_pagination.next`` links.
+
+Front pages a list with an absolute ``next`` URL (carrying ``page_token``) in each page's
+``_pagination``, possibly on the company's own host (``https://<company>.api.frontapp.com``). A
+:class:`Paginator` asks the first page through the operation's own ``_get_kwargs`` and then GETs each
+``next`` link as given, through the same httpx client (auth host rules, limiter, retries, errors), and
+parses every page with the operation's own ``_parse_response``: it works for every list operation, also
+those whose spec declares ``_pagination`` but no paging parameters.
+
+An error on page 7 raises after pages 1-6 were yielded: nothing is silently truncated.
+
+:class:`_PagePlan` and :class:`_Cursor` hold every decision; :class:`Paginator` and
+:class:`AsyncPaginator` only send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+import httpx
+from front_core_api.client import AuthenticatedClient, Client
+
+from front_client import operations
+from front_client.errors import FrontClientError
+
+__all__ = ["MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
+
+T = TypeVar("T")
+MAX_LIMIT = 100  # Front's largest page
+# Where generated list models keep Front's ``_results`` (the name depends on the generator's rules).
+_RESULTS_ATTRIBUTES = ("results", "field_results", "_results")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page: its typed ``items`` (cut to ``max_items``), the parsed list ``model``, the ``next_url``."""
+
+    items: list[T]
+    model: Any
+    next_url: str | None
+
+
+class _PagePlan:
+    """What to ask first and how to read each answer; checked when ``paginate()`` is called."""
+
+    def __init__(
+        self,
+        client: AuthenticatedClient | Client,
+        operation: operations.Operation,
+        arguments: dict[str, Any],
+        limit: int | None,
+        max_items: int | None,
+    ) -> None:
+        self.client = client
+        self.module: ModuleType = operations.resolve(operation)
+        self.name = operations.operation_id(self.module)
+        if max_items is not None and max_items < 0:
+            raise ValueError("max_items must be >= 0")
+        if limit is not None:
+            if not 1 <= limit <= MAX_LIMIT:
+                raise ValueError(f"limit must be between 1 and {MAX_LIMIT} (Front's largest page)")
+            if not operations.accepts(self.module, "limit"):
+                raise TypeError(f"{self.name} takes no limit: Front chooses its page size")
+            arguments = {**arguments, "limit": limit}
+        elif max_items and "limit" not in arguments and operations.accepts(self.module, "limit"):
+            arguments = {**arguments, "limit": min(max_items, MAX_LIMIT)}
+        self.first_request = operations.request_kwargs(self.module, arguments)
+        self.max_items = max_items
+
+    def cursor(self) -> _Cursor:
+        return _Cursor(self)
+
+
+class _Cursor:
+    """One walk through the pages: the next request to send, and each page read from its response."""
+
+    def __init__(self, plan: _PagePlan) -> None:
+        self._plan = plan
+        self._pending: dict[str, Any] | None = plan.first_request
+        self._seen_urls: set[str] = set()
+        self._remaining = plan.max_items
+        if self._remaining == 0:
+            self._pending = None
+
+    def take_request(self) -> dict[str, Any] | None:
+        request, self._pending = self._pending, None
+        return request
+
+    def read(self, response: httpx.Response) -> Page[Any]:
+        plan = self._plan
+        body = response.json()
+        if not isinstance(body, dict) or "_results" not in body:
+            raise FrontClientError(f"{plan.name} did not answer a list (no _results): it cannot be paginated")
+        model = plan.module._parse_response(client=plan.client, response=response)
+        items = list(_results(model, body))
+        if self._remaining is not None:
+            items = items[: self._remaining]
+            self._remaining -= len(items)
+        pagination = body.get("_pagination")
+        next_url = pagination.get("next") if isinstance(pagination, dict) else None
+        self._seen_urls.add(str(response.request.url))
+        more = self._remaining != 0 and isinstance(next_url, str) and next_url not in self._seen_urls
+        if more and next_url:
+            self._pending = {
+                "method": "GET",
+                "url": next_url,
+                "extensions": plan.first_request.get("extensions", {}),
+            }
+        else:
+            next_url = None
+        return Page(items=items, model=model, next_url=next_url)
+
+
+def _results(model: Any, body: dict[str, Any]) -> list[Any]:
+    for name in _RESULTS_ATTRIBUTES:
+        value = getattr(model, name, None)
+        if isinstance(value, list):
+            return value
+    raw = body.get("_results")
+    return raw if isinstance(raw, list) else []
+
+
+class Paginator(Generic[T]):
+    """Iterate for items; :meth:`pages` for whole pages. Each iteration starts again from page 1."""
+
+    def __init__(self, http: httpx.Client, plan: _PagePlan) -> None:
+        self._http = http
+        self._plan = plan
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def pages(self) -> Iterator[Page[T]]:
+        cursor = self._plan.cursor()
+        while (request := cursor.take_request()) is not None:
+            yield cursor.read(self._http.request(**request))
+
+
+class AsyncPaginator(Generic[T]):
+    """``async for`` items; ``async for page in paginator.pages()`` for whole pages."""
+
+    def __init__(self, http: httpx.AsyncClient, plan: _PagePlan) -> None:
+        self._http = http
+        self._plan = plan
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        cursor = self._plan.cursor()
+        while (request := cursor.take_request()) is not None:
+            yield cursor.read(await self._http.request(**request))

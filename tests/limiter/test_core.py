@@ -1,0 +1,256 @@
+"""The sans-I/O core: decisions for a given clock, table and headers (no threads, no sleeping)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import pytest
+from front_client.limiter import LimiterCore, Permit, RateHeaders, RateLimitPolicy, Wait, parse_rate_headers
+from front_client.limiter.core import LimiterState
+
+POLICY = RateLimitPolicy(
+    global_limit=5, window_seconds=10.0, reset_margin_seconds=0.0, tier_margin_seconds=0.0,
+    tier_rates={"1": (1, 1.0), "2": (3, 1.0)},
+)
+
+
+def headers(limit: int, remaining: int, reset_in: float, retry_after: float | None = None,
+            tier: str | None = None) -> RateHeaders:
+    return RateHeaders(limit, remaining, reset_in, retry_after, tier)
+
+
+def grant(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: int) -> Permit:
+    result = core.try_acquire(now, method, path, **kw)
+    assert isinstance(result, Permit), result
+    return result
+
+
+def wait(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: int) -> Wait:
+    result = core.try_acquire(now, method, path, **kw)
+    assert isinstance(result, Wait), result
+    return result
+
+
+def synced(
+    now: float = 0.0, limit: int = 5, remaining: int | None = None, reset_in: float = 10.0
+) -> LimiterCore:
+    """A core whose probe came back: window [now-?, now+reset_in), limit from headers."""
+    core = LimiterCore(POLICY)
+    probe = grant(core, now)
+    assert probe.probe
+    core.observe(now, probe, 200, headers(limit, limit - 1 if remaining is None else remaining, reset_in))
+    return core
+
+
+def test_probe_first_then_burst() -> None:
+    core = LimiterCore(POLICY)
+    probe = grant(core, 0.0)
+    w = wait(core, 0.0)
+    assert w.poll and "first response" in w.scope
+    core.observe(0.01, probe, 200, headers(5, 4, 9.99))
+    assert [grant(core, 0.02).probe for _ in range(4)] == [False] * 4
+    assert wait(core, 0.02).scope == "global"
+
+
+def test_probe_times_out_and_cancel_releases_it() -> None:
+    core = LimiterCore(POLICY)
+    probe = grant(core, 0.0)
+    assert grant(core, POLICY.probe_timeout_seconds + 0.1).probe  # the first one never came back
+    core2 = LimiterCore(POLICY)
+    core2.cancel(0.0, grant(core2, 0.0))
+    assert grant(core2, 0.0).probe
+    assert probe.seq == 0
+
+
+def test_budget_exhausted_waits_until_the_reset_then_resumes() -> None:
+    core = synced(reset_in=10.0)
+    for _ in range(4):
+        grant(core, 1.0)
+    w = wait(core, 1.0)
+    assert w.seconds == pytest.approx(9.0)
+    assert grant(core, 10.0)  # the window rolled at the server's reset
+    assert core.budget(10.0).used == 1
+
+
+def test_learns_a_lower_limit_from_headers() -> None:
+    core = synced(limit=2, remaining=1)  # policy says 5, the plan says 2
+    grant(core, 0.1)
+    assert wait(core, 0.1).scope == "global"
+    assert core.state.limit == 2
+
+
+def test_learns_a_higher_limit_from_headers() -> None:
+    core = synced(limit=8, remaining=7)
+    for _ in range(7):
+        grant(core, 0.1)
+    assert wait(core, 0.1).scope == "global"
+
+
+def test_outside_usage_from_remaining() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 0.1)
+    # Someone else of the company spent 2 meanwhile: the server counted 4, we sent 2.
+    core.observe(0.2, p, 200, headers(5, 1, 9.8))
+    assert core.state.outside == 2
+    grant(core, 0.3)
+    assert wait(core, 0.3).scope == "global"
+
+
+def test_out_of_order_responses_do_not_invent_outside_usage() -> None:
+    core = synced(remaining=4)
+    permits = [grant(core, 0.1) for _ in range(4)]
+    # The server processed them in reverse order: the first permit's response reports the lowest remaining.
+    for remaining, p in zip([0, 1, 2, 3], permits, strict=True):
+        core.observe(0.2, p, 200, headers(5, remaining, 9.8))
+    assert core.state.outside == 0
+
+
+def test_lowered_limit_mid_window_blocks_until_reset() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 0.1)
+    grant(core, 0.1)
+    core.observe(0.2, p, 200, headers(2, 0, 9.8))
+    assert wait(core, 0.3).seconds == pytest.approx(9.7)
+    assert grant(core, 10.0)
+
+
+def test_global_429_pauses_everyone_and_the_retry_does_not_wait_twice() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 1.0)
+    assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=2.5)) == "global"
+    assert wait(core, 1.0).seconds == pytest.approx(2.5)
+    assert wait(core, 3.4).scope == "global pause (429)"
+    grant(core, 3.5)  # the retry layer slept Retry-After: no second wait
+
+
+def test_tier_429_pauses_only_that_tier() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 1.0, "PATCH", "/conversations/cnv_1")
+    assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=0.5, tier="2")) == "2"
+    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").scope == "tier 2 pause (429)"
+    grant(core, 1.1)  # untiered traffic goes on
+    grant(core, 1.5, "PATCH", "/conversations/cnv_2")
+
+
+def test_429_without_retry_after_uses_the_default() -> None:
+    core = synced()
+    p = grant(core, 1.0)
+    core.observe(1.0, p, 429, RateHeaders())
+    assert wait(core, 1.0).seconds == pytest.approx(POLICY.default_retry_after)
+
+
+def test_tier_rates_are_a_sliding_log_counted_from_responses() -> None:
+    core = synced(limit=100, remaining=99)
+    p = grant(core, 1.0, "POST", "/exports")
+    in_flight = wait(core, 1.5, "POST", "/teams/tim_1/exports")  # same tier 1, first still in flight
+    assert in_flight.poll and in_flight.scope == "tier 1"
+    core.observe(1.1, p, 200, RateHeaders())  # it reached Front at some instant before 1.1
+    w = wait(core, 1.5, "POST", "/teams/tim_1/exports")
+    assert w.scope == "tier 1" and w.seconds == pytest.approx(0.6)
+    grant(core, 2.1, "POST", "/teams/tim_1/exports")
+    permits = [grant(core, 2.0, "PATCH", "/conversations/c") for _ in range(3)]
+    for p in permits:
+        core.observe(2.0, p, 200, RateHeaders())
+    assert wait(core, 2.5, "PATCH", "/conversations/c").seconds == pytest.approx(0.5)
+    assert core.budget(2.5).tier_remaining == {"1": 0, "2": 0}
+
+
+def test_tier_counted_from_send_when_configured() -> None:
+    policy = RateLimitPolicy(
+        tier_count_from_response=False, tier_margin_seconds=0.0, learn_from_headers=False
+    )
+    core = LimiterCore(policy)
+    grant(core, 1.0, "POST", "/exports")
+    assert wait(core, 1.2, "POST", "/exports").seconds == pytest.approx(0.8)
+
+
+def test_a_lost_in_flight_permit_stops_blocking_its_tier() -> None:
+    policy = RateLimitPolicy(inflight_timeout_seconds=5.0, tier_margin_seconds=0.0, learn_from_headers=False)
+    core = LimiterCore(policy)
+    grant(core, 0.0, "POST", "/exports")  # never observed
+    assert wait(core, 5.5, "POST", "/exports").scope == "tier 1"
+    grant(core, 6.0, "POST", "/exports")
+
+
+def test_tier_margin_spaces_requests() -> None:
+    policy = RateLimitPolicy(tier_margin_seconds=0.1, learn_from_headers=False)
+    core = LimiterCore(policy)
+    grant(core, 0.0, "POST", "/exports")
+    assert wait(core, 0.0, "POST", "/exports").seconds == pytest.approx(1.1)
+
+
+def test_cancel_gives_global_and_tier_slots_back() -> None:
+    core = synced(remaining=4)
+    permits = [grant(core, 0.1, "PATCH", "/conversations/c") for _ in range(3)]
+    wait(core, 0.1, "PATCH", "/conversations/c")
+    core.cancel(0.1, permits[0])
+    grant(core, 0.1, "PATCH", "/conversations/c")
+    grant(core, 0.1)
+    assert wait(core, 0.1).scope == "global"
+    core.cancel(0.1, permits[1])
+    grant(core, 0.1)
+
+
+def test_earlier_waiters_hold_their_place() -> None:
+    core = synced(remaining=4)
+    # 4 slots left; 4 earlier waiters: a newcomer must queue.
+    assert wait(core, 0.1, ahead=4).scope == "global"
+    grant(core, 0.1, ahead=3)
+    grant(core, 0.1, "PATCH", "/conversations/c", ahead_in_tier=2)
+    assert wait(core, 0.1, "PATCH", "/conversations/c", ahead_in_tier=2).scope == "tier 2"
+
+
+def test_stale_response_from_a_finished_window_is_ignored() -> None:
+    core = synced(remaining=4, reset_in=10.0)
+    old = grant(core, 9.9)
+    grant(core, 10.5)  # new window
+    core.observe(10.6, old, 200, headers(5, 0, -0.6))  # says "0 left" about the window that ended
+    assert core.budget(10.6).used == 1
+
+
+def test_server_in_a_newer_window_than_ours() -> None:
+    policy = RateLimitPolicy(global_limit=5, window_seconds=10.0, reset_margin_seconds=1.0)
+    core = LimiterCore(policy)
+    probe = grant(core, 0.0)
+    core.observe(0.0, probe, 200, headers(5, 4, 10.0))
+    for _ in range(4):
+        grant(core, 1.0)
+    # at 10.2 we still wait for our margin, but a response says the server has rolled.
+    p = grant(core, 10.2) if core.budget(10.2).remaining else None
+    assert p is None
+    late = Permit(4, "GET", "/x", None, 1.0)
+    core.observe(10.2, late, 200, headers(5, 4, 9.8))
+    assert core.state.window_end == pytest.approx(20.0)
+    assert core.budget(10.2).used == 1
+
+
+def test_learning_disabled_ignores_headers_but_honours_429() -> None:
+    policy = RateLimitPolicy(global_limit=3, window_seconds=10.0, learn_from_headers=False)
+    core = LimiterCore(policy)
+    p = grant(core, 0.0)
+    assert not p.probe
+    core.observe(0.0, p, 429, headers(1, 0, 5.0, retry_after=1.0))
+    assert core.state.limit == 3
+    assert wait(core, 0.5).scope == "global pause (429)"
+
+
+def test_state_round_trips_through_json() -> None:
+    core = synced(remaining=4)
+    grant(core, 0.5, "POST", "/exports")
+    copy = LimiterCore(POLICY, LimiterState.from_json(core.state.to_json()))
+    assert copy.state == core.state
+    assert copy.try_acquire(0.6, "POST", "/exports") == core.try_acquire(0.6, "POST", "/exports")
+
+
+def test_parse_rate_headers() -> None:
+    wall = 1_700_000_000.0
+    rate = parse_rate_headers(
+        {"x-ratelimit-limit": "50", "X-RateLimit-Remaining": "7", "X-RATELIMIT-RESET": str(wall + 12.5),
+         "Retry-After": "1.25", "X-Front-Tier": "2"}, wall)
+    assert rate == RateHeaders(50, 7, pytest.approx(12.5), 1.25, "2")  # type: ignore[arg-type]
+    ms = parse_rate_headers({"X-RateLimit-Reset": str(int((wall + 3) * 1000))}, wall)
+    assert ms.reset_in == pytest.approx(3.0)
+    date = format_datetime(datetime.fromtimestamp(wall + 30, UTC), usegmt=True)
+    assert parse_rate_headers({"Retry-After": date}, wall).retry_after == pytest.approx(30.0)
+    assert parse_rate_headers({"Retry-After": "soon", "X-RateLimit-Limit": "x"}, wall) == RateHeaders()

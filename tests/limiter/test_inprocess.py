@@ -1,0 +1,256 @@
+"""InProcessLimiter against the emulator (real HTTP, scaled windows). Assertions are on counts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from front_client.limiter import InProcessLimiter, LimiterTimeout, Permit, RateLimitPolicy, WaitEvent
+
+from tests.emulator.server import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
+from tests.limiter.harness import Call, policy_for, run_tasks, run_threads
+
+LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=0.25)
+
+
+@pytest.fixture
+def emulator() -> Iterator[FrontEmulator]:
+    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25)) as em:
+        yield em
+
+
+def run(mode: str, limiter: InProcessLimiter, emulator: FrontEmulator, calls: Sequence[Call]) -> list[int]:
+    if mode == "1 thread":
+        return run_threads(limiter, emulator.base_url, calls, 1)
+    if mode == "16 threads":
+        return run_threads(limiter, emulator.base_url, calls, 16)
+    return asyncio.run(run_tasks(limiter, emulator.base_url, calls, 64))
+
+
+MODES = ["1 thread", "16 threads", "64 tasks"]
+
+
+def untiered(n: int) -> list[Call]:
+    return [("GET", f"/contacts/crd_{i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_429_and_full_windows(mode: str, emulator: FrontEmulator) -> None:
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    statuses = run(mode, limiter, emulator, untiered(50))
+    assert statuses == [200] * 50
+    assert emulator.responses_429 == 0
+    assert emulator.total_received == 50
+    # Every window but the last was used to the full: the limiter did not hold back.
+    assert emulator.window_counts() == [20, 20, 10]
+    stats = limiter.stats()
+    assert (stats.sent, stats.responses, stats.responses_429) == (50, 50, 0)
+    assert stats.waited > 0 and stats.waited_seconds > 0
+
+
+def mixed_calls() -> list[Call]:
+    calls: list[Call] = []
+    for i in range(8):
+        calls += [
+            ("POST", "/exports"),
+            ("PATCH", f"/conversations/cnv_{i}"),
+            ("PATCH", f"/conversations/c{i}"),
+            ("PUT", f"/conversations/cnv_{i}/assignee/"),
+            ("GET", f"/contacts/{i}?q=1"),
+        ]
+    return calls  # 8 tier-1, 24 tier-2, 8 untiered
+
+
+@pytest.mark.parametrize("mode", ["16 threads", "64 tasks"])
+def test_mixed_tiers_no_429(mode: str, emulator: FrontEmulator) -> None:
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    calls = mixed_calls()
+    statuses = run(mode, limiter, emulator, calls)
+    assert statuses == [200] * len(calls)
+    assert emulator.responses_429 == 0, (emulator.global_429, dict(emulator.tier_429))
+    assert emulator.received[("POST", "/exports")] == 8
+    assert max(emulator.tier_window_counts("1")) == 1
+    assert max(emulator.tier_window_counts("2")) <= 3
+
+
+def trigger_after(emulator: FrontEmulator, count: int, action: Callable[[], object]) -> None:
+    """Run ``action`` once, when the ``count``-th request is served (then answer as usual)."""
+    lock, served = threading.Lock(), [0]
+
+    def handler(request: EmulatorRequest) -> EmulatorResponse:
+        with lock:
+            served[0] += 1
+            if served[0] == count:
+                action()
+        return EmulatorResponse(200, {"path": request.path})
+
+    emulator.fallback = handler
+
+
+@pytest.mark.parametrize("mode", ["16 threads", "64 tasks"])
+def test_server_lowers_its_limit_mid_run(mode: str, emulator: FrontEmulator) -> None:
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    trigger_after(emulator, 25, lambda: emulator.set_limit(8))
+    statuses = run(mode, limiter, emulator, untiered(40))
+    assert statuses == [200] * 40
+    # Only requests already on their way when the limit dropped can meet a 429; after that the client
+    # sends 8 per window. A client that ignored X-RateLimit-Limit would collect 12 per window.
+    concurrency = 16 if mode == "16 threads" else 64
+    assert emulator.responses_429 <= min(concurrency, 20)
+    assert limiter.stats().budget is not None and limiter.stats().budget.limit == 8  # type: ignore[union-attr]
+    windows = emulator.window_counts()
+    assert all(count == 8 for count in windows[2:-1]), windows
+    assert emulator.total_received == 40 + emulator.responses_429
+
+
+@pytest.mark.parametrize("mode", ["16 threads", "64 tasks"])
+def test_outside_client_burns_the_budget(mode: str, emulator: FrontEmulator) -> None:
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    trigger_after(emulator, 22, lambda: emulator.burn())  # someone else spends the rest of window 2
+    statuses = run(mode, limiter, emulator, untiered(50))
+    assert statuses == [200] * 50  # nothing lost
+    assert emulator.outside_burnt > 0
+    stats = limiter.stats()
+    # The client saw the burn through 429s (a global pause) or through X-RateLimit-Remaining; any 429 it
+    # got is one it observed, and the pause kept the rest of the callers from piling on.
+    assert stats.responses_429 == emulator.responses_429 == stats.global_429
+    concurrency = 16 if mode == "16 threads" else 64
+    assert emulator.responses_429 <= min(concurrency, 20)
+    assert emulator.total_received == 50 + emulator.responses_429
+
+
+def test_outside_client_spending_part_of_each_window_is_detected(emulator: FrontEmulator) -> None:
+    """A steady outside consumer: the limiter learns it from X-RateLimit-Remaining, without 429s."""
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    trigger_after(emulator, 1, lambda: emulator.burn(10))  # 10 of window 1 gone right after our probe
+    statuses = run_threads(limiter, emulator.base_url, untiered(30), 1)
+    assert statuses == [200] * 30
+    assert emulator.responses_429 == 0
+    assert emulator.window_counts()[0] == 20
+
+
+def test_threads_and_tasks_share_one_limiter(emulator: FrontEmulator) -> None:
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    with ThreadPoolExecutor(1) as pool:
+        threaded = pool.submit(run_threads, limiter, emulator.base_url, untiered(25), 8)
+        tasked = asyncio.run(run_tasks(limiter, emulator.base_url, untiered(25), 16))
+        assert threaded.result() == [200] * 25
+    assert tasked == [200] * 25
+    assert emulator.responses_429 == 0
+    assert emulator.window_counts() == [20, 20, 10]
+
+
+# -- waiting semantics, with a fake clock (the waits are woken by events, never by the clock) ------------
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def exhausted(limit: int = 1) -> tuple[InProcessLimiter, Permit]:
+    """A limiter with a 1000-second window whose only slot is taken."""
+    policy = RateLimitPolicy(global_limit=limit, window_seconds=1000.0, learn_from_headers=False)
+    limiter = InProcessLimiter(policy, clock=FakeClock())
+    return limiter, limiter.acquire("GET", "/a")
+
+
+def test_timeout_raises_and_counts() -> None:
+    limiter, _ = exhausted()
+    with pytest.raises(LimiterTimeout):
+        limiter.acquire("GET", "/b", timeout=0.0)
+    assert limiter.stats().timeouts == 1
+    assert limiter._queue == []
+
+
+async def test_async_timeout_raises() -> None:
+    limiter, _ = exhausted()
+    with pytest.raises(LimiterTimeout):
+        await limiter.acquire_async("GET", "/b", timeout=0.0)
+
+
+def test_fifo_order_across_threads() -> None:
+    limiter, first = exhausted()
+    order: list[int] = []
+
+    def worker(i: int) -> None:
+        permit = limiter.acquire("GET", f"/{i}")
+        order.append(i)
+        limiter.cancel(permit)  # hand the one slot to the next in line
+
+    threads = []
+    for i in range(6):
+        thread = threading.Thread(target=worker, args=(i,))
+        thread.start()
+        threads.append(thread)
+        while len(limiter._queue) < i + 1:  # queued in this order
+            threading.Event().wait(0.001)
+    limiter.cancel(first)
+    for thread in threads:
+        thread.join(5)
+    assert order == list(range(6))
+
+
+async def test_cancelled_waiter_leaves_the_queue_and_returns_a_late_permit() -> None:
+    limiter, first = exhausted()
+    a = asyncio.create_task(limiter.acquire_async("GET", "/a"))
+    await asyncio.sleep(0.01)
+    b = asyncio.create_task(limiter.acquire_async("GET", "/b"))
+    await asyncio.sleep(0.01)
+    assert len(limiter._queue) == 2
+    limiter.cancel(first)  # the slot goes to a...
+    a.cancel()  # ...which is cancelled before it could take it: b must get it
+    permit_b = await asyncio.wait_for(b, 5)
+    with pytest.raises(asyncio.CancelledError):
+        await a
+    assert permit_b.path == "/b"
+    assert limiter._queue == []
+
+
+async def test_cancelled_waiter_does_not_hold_its_place() -> None:
+    limiter, first = exhausted()
+    a = asyncio.create_task(limiter.acquire_async("GET", "/a"))
+    await asyncio.sleep(0.01)
+    b = asyncio.create_task(limiter.acquire_async("GET", "/b"))
+    await asyncio.sleep(0.01)
+    a.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await a
+    limiter.cancel(first)
+    assert (await asyncio.wait_for(b, 5)).path == "/b"
+
+
+def test_wait_hook_and_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    events: list[WaitEvent] = []
+    policy = RateLimitPolicy(global_limit=1, window_seconds=0.05, learn_from_headers=False,
+                             reset_margin_seconds=0.0)
+    limiter = InProcessLimiter(policy, on_wait=events.append)
+    caplog.set_level(logging.INFO, logger="front_client.limiter")
+    limiter.acquire("GET", "/a")
+    limiter.acquire("GET", "/b")
+    assert [(e.path, e.scope) for e in events] == [("/b", "global")]
+    assert any("waiting" in r.getMessage() and "/b" in r.getMessage() for r in caplog.records)
+    stats = limiter.stats()
+    assert (stats.sent, stats.waited) == (2, 1) and stats.waited_seconds > 0
+
+
+def test_injected_sleep_drives_a_fake_clock() -> None:
+    clock = FakeClock()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    policy = RateLimitPolicy(global_limit=2, window_seconds=60.0, learn_from_headers=False,
+                             reset_margin_seconds=0.0)
+    limiter = InProcessLimiter(policy, clock=clock, sleep=sleep)
+    for i in range(5):
+        limiter.acquire("GET", f"/{i}")
+    assert slept == [60.0, 60.0]
+    assert clock.now == 120.0

@@ -1,0 +1,131 @@
+"""RedisLimiter: a real redis-server (random loopback port) shared by processes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import multiprocessing
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+import httpx
+import pytest
+import redis
+from front_client.limiter import LimiterBackendError, RateLimitPolicy, RedisLimiter
+from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+
+from tests.emulator.redis_server import free_port
+from tests.emulator.server import EmulatorLimits, FrontEmulator
+from tests.limiter.harness import policy_for
+from tests.limiter.workers import redis_worker
+
+LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=0.25)
+
+
+@pytest.fixture
+def emulator() -> Iterator[FrontEmulator]:
+    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25)) as em:
+        yield em
+
+
+@pytest.mark.parametrize("use_asyncio", [False, True], ids=["threads", "asyncio"])
+def test_two_processes_share_one_budget(redis_url: str, emulator: FrontEmulator, use_asyncio: bool) -> None:
+    calls = [("GET", f"/contacts/{i}") for i in range(20)]
+    calls += [("PATCH", f"/conversations/c{i}") for i in range(5)]
+    start_at = time.time() + 1.0  # both processes start sending together (after their imports)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [
+            pool.submit(
+                redis_worker, redis_url, emulator.base_url, "acme", LIMITS, calls, 8, use_asyncio, start_at
+            )
+            for _ in range(2)
+        ]
+        results = [future.result(timeout=60) for future in futures]
+    assert [statuses for statuses, _ in results] == [[200] * 25] * 2
+    assert emulator.responses_429 == 0, (emulator.global_429, dict(emulator.tier_429))
+    assert [seen for _, seen in results] == [0, 0]
+    assert emulator.total_received == 50
+    assert emulator.window_counts()[:2] == [20, 20]  # together they filled each window, no more
+
+
+def test_keys_are_namespaced_by_a_token_hash(redis_url: str) -> None:
+    token = "front-api-token-that-must-not-leak"
+    limiter = RedisLimiter(redis_url, token=token, policy=RateLimitPolicy(learn_from_headers=False))
+    limiter.acquire("GET", "/contacts")
+    client = redis.Redis.from_url(redis_url)
+    keys = [key.decode() for key in client.scan_iter("*")]
+    digest = hashlib.sha256(token.encode()).hexdigest()[:16]
+    assert keys == [f"front_client:limiter:token:{digest}"]
+    dump = "".join(str(v) for v in client.hgetall(keys[0]).values())
+    assert token not in dump and token not in "".join(keys)
+    assert RedisLimiter(redis_url, company_key="acme").key == "front_client:limiter:company:acme"
+    with pytest.raises(ValueError):
+        RedisLimiter(redis_url)
+    with pytest.raises(ValueError):
+        RedisLimiter(redis_url, token="t", company_key="c")
+    client.close()
+
+
+def test_a_429_seen_by_one_process_pauses_the_others(redis_url: str) -> None:
+    policy = RateLimitPolicy(learn_from_headers=False, global_limit=100)
+    first = RedisLimiter(redis_url, company_key="acme", policy=policy)
+    second = RedisLimiter(redis_url, company_key="acme", policy=policy)
+    other_company = RedisLimiter(redis_url, company_key="globex", policy=policy)
+    permit = first.acquire("GET", "/a")
+    first.observe(permit, 429, {"Retry-After": "0.3"})
+    second.acquire("GET", "/b")
+    other_company.acquire("GET", "/c")
+    assert second.stats().waited == 1
+    assert other_company.stats().waited == 0
+    assert first.stats().global_429 == 1
+
+
+def unreachable_url() -> str:
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+def test_redis_unreachable_raises_and_sends_nothing(emulator: FrontEmulator) -> None:
+    limiter = RedisLimiter(unreachable_url(), company_key="acme", socket_timeout=0.5)
+    transport = LimitingTransport(httpx.HTTPTransport(), limiter)
+    with httpx.Client(base_url=emulator.base_url, transport=transport) as client, pytest.raises(
+        LimiterBackendError, match="unavailable"
+    ):
+        client.get("/contacts")
+    assert emulator.total_received == 0
+
+
+async def test_redis_unreachable_async(emulator: FrontEmulator) -> None:
+    limiter = RedisLimiter(unreachable_url(), company_key="acme", socket_timeout=0.5)
+    transport = AsyncLimitingTransport(httpx.AsyncHTTPTransport(), limiter)
+    async with httpx.AsyncClient(base_url=emulator.base_url, transport=transport) as client:
+        with pytest.raises(LimiterBackendError):
+            await client.get("/contacts")
+    assert emulator.total_received == 0
+
+
+def test_redis_going_down_mid_run_stops_sending(emulator: FrontEmulator) -> None:
+    from tests.emulator.redis_server import RedisServer
+
+    with RedisServer() as server:
+        limiter = RedisLimiter(server.url, company_key="acme", policy=policy_for(LIMITS), socket_timeout=0.5)
+        transport = LimitingTransport(httpx.HTTPTransport(), limiter)
+        with httpx.Client(base_url=emulator.base_url, transport=transport) as client:
+            assert client.get("/contacts/1").status_code == 200
+            server.stop()
+            with pytest.raises(LimiterBackendError):
+                client.get("/contacts/2")
+    assert emulator.total_received == 1
+
+
+async def test_async_acquire_and_observe(redis_url: str, emulator: FrontEmulator) -> None:
+    limiter = RedisLimiter(redis_url, company_key="acme", policy=policy_for(LIMITS))
+    transport = AsyncLimitingTransport(httpx.AsyncHTTPTransport(), limiter)
+    async with httpx.AsyncClient(base_url=emulator.base_url, transport=transport) as client:
+        responses = await asyncio.gather(*(client.get(f"/contacts/{i}") for i in range(25)))
+    assert [r.status_code for r in responses] == [200] * 25
+    assert emulator.responses_429 == 0
+    stats = limiter.stats()
+    assert (stats.sent, stats.responses) == (25, 25)
+    assert stats.budget is not None and stats.budget.limit == 20
+    await limiter.aclose()

@@ -1,0 +1,154 @@
+"""FrontClient / AsyncFrontClient: construction, as ``client=``, the raw escape hatch, secrets, logs."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from front_client import (
+    DEFAULT_BASE_URL,
+    AsyncFrontClient,
+    FrontClient,
+    FrontError,
+    InProcessLimiter,
+    MissingTokenError,
+    NotFoundError,
+)
+from front_core_api.api.conversations import get_conversation_by_id, list_conversations
+from front_core_api.client import AuthenticatedClient
+from front_core_api.models.conversation_response import ConversationResponse
+
+from .conftest import TOKEN, Driver, Reply, error_body
+
+CONVERSATION = {"id": "cnv_1", "subject": "Hello", "status": "assigned"}
+
+
+@pytest.mark.parametrize("cls", [FrontClient, AsyncFrontClient])
+def test_no_token_names_both_ways_to_give_one(
+    cls: type[FrontClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FRONT_API_TOKEN", raising=False)
+    with pytest.raises(MissingTokenError) as caught:
+        cls()
+    assert "token=" in str(caught.value)
+    assert "FRONT_API_TOKEN" in str(caught.value)
+
+
+@pytest.mark.parametrize("cls", [FrontClient, AsyncFrontClient])
+def test_defaults(cls: type[FrontClient], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONT_API_TOKEN", TOKEN)
+    client = cls()
+    assert isinstance(client, AuthenticatedClient)
+    assert client.base_url == DEFAULT_BASE_URL == "https://api2.frontapp.com"
+    assert isinstance(client.limiter, InProcessLimiter)
+    assert client.retry_policy.max_retry_after == 120.0
+    http = (
+        client.get_async_httpx_client() if isinstance(client, AsyncFrontClient) else client.get_httpx_client()
+    )
+    assert http.timeout.connect == 10.0
+    assert http.timeout.read == 60.0
+    assert http.follow_redirects is False
+    assert cls("x", limiter=False).limiter is None
+
+
+async def test_generated_functions_take_the_client(api: Driver) -> None:
+    api.front.on("GET", "/conversations/cnv_1", Reply(json=CONVERSATION))
+    client = api.client()
+    conversation = await api.call(client, get_conversation_by_id, "cnv_1")
+    assert isinstance(conversation, ConversationResponse)
+    assert conversation.id == "cnv_1"
+    detailed = await api.call_detailed(client, get_conversation_by_id, "cnv_1")
+    assert detailed.status_code == 200
+    assert [r.headers["authorization"] for r in api.front.requests] == [f"Bearer {TOKEN}"] * 2
+
+
+async def test_token_from_environment(api: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONT_API_TOKEN", "tok_from_env")
+    api.front.on("GET", "/conversations/cnv_1", Reply(json=CONVERSATION))
+    await api.call(api.client(token=None), get_conversation_by_id, "cnv_1")
+    assert api.front.requests[0].headers["authorization"] == "Bearer tok_from_env"
+
+
+async def test_the_wrong_kind_of_function_says_which_client_to_use(api: Driver) -> None:
+    client = api.client()
+    if isinstance(client, AsyncFrontClient):
+        with pytest.raises(TypeError, match="FrontClient"):
+            get_conversation_by_id.sync("cnv_1", client=client)
+    else:
+        with pytest.raises(TypeError, match="AsyncFrontClient"):
+            await get_conversation_by_id.asyncio("cnv_1", client=client)
+
+
+async def test_raw_request_goes_through_the_same_stack(api: Driver) -> None:
+    api.front.on("GET", "/undocumented/route", Reply(json={"ok": True}))
+    api.front.on("POST", "/undocumented/other", Reply(404, json=error_body(404, "Not found", "nope")))
+    client = api.client()
+    response = await api.request(client, "GET", "/undocumented/route", params={"q": "1"})
+    assert response.json() == {"ok": True}
+    with pytest.raises(NotFoundError):
+        await api.request(client, "POST", "/undocumented/other", json={"a": 1})
+    assert [r.headers["authorization"] for r in api.front.requests] == [f"Bearer {TOKEN}"] * 2
+    assert api.front.requests[0].query == {"q": ["1"]}
+
+
+async def test_default_limiter_is_in_the_stack(api: Driver) -> None:
+    api.front.on(
+        "GET", "/conversations/cnv_1", Reply(json=CONVERSATION, headers={"X-RateLimit-Remaining": "41"})
+    )
+    limiter = InProcessLimiter()
+    client = api.client(limiter=limiter)
+    await api.call(client, get_conversation_by_id, "cnv_1")
+    await api.call(client, get_conversation_by_id, "cnv_1")
+    stats = limiter.stats()
+    assert stats.sent == 2
+    assert stats.responses == 2
+
+
+async def test_token_never_in_repr_logs_or_errors(api: Driver, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    api.front.on(
+        "GET", "/conversations/cnv_1", Reply(json=CONVERSATION, headers={"X-RateLimit-Remaining": "7"})
+    )
+    api.front.on("GET", "/conversations/cnv_2", Reply(401, json=error_body(401, "Unauthorized", "bad token")))
+    client = api.client()
+    await api.call(client, get_conversation_by_id, "cnv_1")
+    with pytest.raises(FrontError) as caught:
+        await api.call(client, get_conversation_by_id, "cnv_2")
+    texts = [repr(client), str(client.__dict__), str(caught.value), repr(caught.value), caplog.text]
+    texts += [repr(client.get_async_httpx_client() if api.is_async else client.get_httpx_client())]
+    for text in texts:
+        assert TOKEN not in text
+    assert client.token == ""
+
+
+async def test_one_debug_line_per_request(api: Driver, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="front_client")
+    api.front.on(
+        "GET", "/conversations", Reply(json={"_results": []}, headers={"X-RateLimit-Remaining": "42"})
+    )
+    await api.call(api.client(), list_conversations, q="is:open")
+    lines = [r.getMessage() for r in caplog.records if r.name == "front_client"]
+    assert len(lines) == 1
+    assert lines[0].startswith("GET /conversations -> 200 in ")
+    assert "remaining: 42" in lines[0]
+    assert "is:open" not in lines[0]
+
+
+def test_timeout_is_configurable() -> None:
+    client = FrontClient("x", timeout=5, limiter=False)
+    assert client.get_httpx_client().timeout == httpx.Timeout(5)
+    custom = httpx.Timeout(30.0, connect=2.0)
+    assert AsyncFrontClient("x", timeout=custom, limiter=False).get_async_httpx_client().timeout == custom
+
+
+def test_context_managers_close_the_client() -> None:
+    with FrontClient("x", limiter=False) as client:
+        http = client.get_httpx_client()
+    assert http.is_closed
+
+
+async def test_async_context_manager_closes_the_client() -> None:
+    async with AsyncFrontClient("x", limiter=False) as client:
+        http = client.get_async_httpx_client()
+    assert http.is_closed

@@ -1,0 +1,233 @@
+"""What is sent again, when, and what never is. Counts on the server side; sleeps recorded, never slept."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+from front_client import RateLimitError, RetryPolicy, ServerError
+from front_core_api.api.conversations import get_conversation_by_id
+from front_core_api.api.messages import create_message
+from front_core_api.models.outbound_message import OutboundMessage
+
+from .conftest import Driver, Reply, error_body
+
+PATH = "/conversations/cnv_1"
+SEND = "/channels/cha_1/messages"
+OK = Reply(json={"id": "cnv_1"})
+ACCEPTED = Reply(202, json={"status": "accepted", "message_uid": "abc"})
+WRITES = ["POST", "PATCH", "PUT", "DELETE"]
+
+
+def too_many(retry_after: str | None) -> Reply:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    return Reply(429, json=error_body(429, "Too Many Requests", "Rate limit exceeded"), headers=headers)
+
+
+def message() -> OutboundMessage:
+    return OutboundMessage(to=["a@example.com"], body="Hello")
+
+
+async def test_429_waits_retry_after_then_retries(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("0.5"), OK)
+    result = await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert result.id == "cnv_1"
+    assert api.front.count("GET", PATH) == 2
+    assert api.sleeps == [0.5]
+
+
+async def test_429_retries_a_post_too_with_the_same_body(api: Driver) -> None:
+    api.front.on("POST", SEND, too_many("2"), ACCEPTED)
+    await api.call(api.client(), create_message, "cha_1", body=message())
+    sent = [r for r in api.front.requests if r.path == SEND]
+    assert len(sent) == 2
+    assert sent[0].body == sent[1].body and sent[0].json()["to"] == ["a@example.com"]
+    assert api.sleeps == [2.0]
+
+
+async def test_429_without_retry_after_backs_off(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many(None), OK)
+    await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert len(api.sleeps) == 1 and 0.375 <= api.sleeps[0] <= 0.5
+
+
+async def test_retry_after_over_the_cap_raises_at_once(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("300"), OK)
+    with pytest.raises(RateLimitError) as caught:
+        await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert caught.value.retry_after == 300.0
+    assert "max_retry_after=120" in str(caught.value)
+    assert api.front.count("GET", PATH) == 1
+    assert api.sleeps == []
+
+
+async def test_the_cap_is_configurable(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("300"), OK)
+    await api.call(api.client(max_retry_after=600), get_conversation_by_id, "cnv_1")
+    assert api.sleeps == [300.0]
+
+
+async def test_429_until_attempts_run_out(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("1"))
+    with pytest.raises(RateLimitError, match="gave up after 3 attempts"):
+        await api.call(api.client(max_retries=2), get_conversation_by_id, "cnv_1")
+    assert api.front.count("GET", PATH) == 3
+    assert api.sleeps == [1.0, 1.0]
+
+
+async def test_total_wait_is_capped(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("100"))
+    with pytest.raises(RateLimitError, match="max_total_wait=150"):
+        await api.call(api.client(max_total_wait=150), get_conversation_by_id, "cnv_1")
+    assert api.sleeps == [100.0]
+    assert api.front.count("GET", PATH) == 2
+
+
+async def test_5xx_on_get_is_retried_with_growing_backoff(api: Driver) -> None:
+    api.front.on("GET", PATH, Reply(503), Reply(502), Reply(504), OK)
+    result = await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert result.id == "cnv_1"
+    assert api.front.count("GET", PATH) == 4
+    first, second, third = api.sleeps
+    assert 0.375 <= first <= 0.5 and 0.75 <= second <= 1.0 and 1.5 <= third <= 2.0
+
+
+async def test_5xx_on_get_until_attempts_run_out(api: Driver) -> None:
+    api.front.on("GET", PATH, Reply(503))
+    with pytest.raises(ServerError, match="gave up after 4 attempts"):
+        await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert api.front.count("GET", PATH) == 4
+
+
+@pytest.mark.parametrize("method", WRITES)
+async def test_5xx_on_a_write_is_not_retried(api: Driver, method: str) -> None:
+    api.front.on(method, "/raw", Reply(503), Reply(200, json={}))
+    with pytest.raises(ServerError, match=f"a {method} is not re-sent after a 503"):
+        await api.request(api.client(), method, "/raw", json={"a": 1})
+    assert api.front.count(method, "/raw") == 1
+    assert api.sleeps == []
+
+
+async def test_a_post_that_times_out_is_sent_exactly_once(api: Driver) -> None:
+    api.front.on("POST", SEND, Reply(202, json={"status": "accepted"}, delay=1.0))
+    client = api.client(timeout=httpx.Timeout(5.0, read=0.2))
+    with pytest.raises(httpx.ReadTimeout):
+        await api.call(client, create_message, "cha_1", body=message())
+    assert api.front.count("POST", SEND) == 1
+    assert api.sleeps == []
+
+
+async def test_a_get_that_times_out_is_retried(api: Driver) -> None:
+    api.front.on("GET", PATH, Reply(json={"id": "late"}, delay=1.0), OK)
+    client = api.client(timeout=httpx.Timeout(5.0, read=0.2))
+    result = await api.call(client, get_conversation_by_id, "cnv_1")
+    assert result.id == "cnv_1"
+    assert api.front.count("GET", PATH) == 2
+
+
+@pytest.mark.parametrize("method", WRITES)
+async def test_a_write_whose_connection_drops_is_sent_exactly_once(api: Driver, method: str) -> None:
+    api.front.on(method, "/raw", Reply(drop=True), Reply(200, json={}))
+    with pytest.raises(httpx.RemoteProtocolError):
+        await api.request(api.client(), method, "/raw", json={"a": 1})
+    assert api.front.count(method, "/raw") == 1
+
+
+async def test_a_get_whose_connection_drops_is_retried(api: Driver) -> None:
+    api.front.on("GET", PATH, Reply(drop=True), OK)
+    await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert api.front.count("GET", PATH) == 2
+
+
+class FailingFirst(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Raises ``error`` (before sending) for the first ``failures`` requests, then sends for real."""
+
+    def __init__(self, failures: int, error: type[httpx.TransportError]) -> None:
+        self.failures = failures
+        self.error = error
+        self.attempts = 0
+        self._sync = httpx.HTTPTransport()
+        self._async = httpx.AsyncHTTPTransport()
+
+    def _maybe_fail(self, request: httpx.Request) -> None:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise self.error("refused", request=request)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._maybe_fail(request)
+        return self._sync.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._maybe_fail(request)
+        return await self._async.handle_async_request(request)
+
+
+@pytest.mark.parametrize("error", [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout])
+async def test_a_write_that_never_left_is_retried(api: Driver, error: type[httpx.TransportError]) -> None:
+    api.front.on("POST", SEND, ACCEPTED)
+    transport = FailingFirst(2, error)
+    await api.call(api.client(transport=transport), create_message, "cha_1", body=message())
+    assert transport.attempts == 3
+    assert api.front.count("POST", SEND) == 1
+    assert len(api.sleeps) == 2
+
+
+async def test_a_refused_connection_is_retried_then_raised(api: Driver) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    client = api.client(base_url=f"http://127.0.0.1:{closed_port}", max_retries=2)
+    with pytest.raises(httpx.ConnectError):
+        await api.call(client, create_message, "cha_1", body=message())
+    assert len(api.sleeps) == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "error", "retried"),
+    [
+        ("POST", httpx.ReadTimeout, False),
+        ("POST", httpx.WriteTimeout, False),
+        ("POST", httpx.RemoteProtocolError, False),
+        ("POST", httpx.ReadError, False),
+        ("POST", httpx.WriteError, False),
+        ("PATCH", httpx.ReadTimeout, False),
+        ("PUT", httpx.ReadTimeout, False),
+        ("DELETE", httpx.ReadTimeout, False),
+        ("POST", httpx.ConnectError, True),
+        ("POST", httpx.ConnectTimeout, True),
+        ("POST", httpx.PoolTimeout, True),
+        ("GET", httpx.ReadTimeout, True),
+        ("GET", httpx.RemoteProtocolError, True),
+        ("HEAD", httpx.ReadError, True),
+        ("OPTIONS", httpx.ReadError, True),
+    ],
+)
+def test_policy_on_transport_errors(method: str, error: type[httpx.TransportError], retried: bool) -> None:
+    delay = RetryPolicy().error_delay(method, error("x"), 0)
+    assert (delay is not None) is retried
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    policy = RetryPolicy(backoff_initial=0.5, backoff_max=8.0, jitter=lambda: 0.0)
+    assert [policy.backoff(n) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    jittered = RetryPolicy(jitter=lambda: 1.0)
+    assert jittered.backoff(0) == 0.375
+
+
+def test_policy_rejects_nonsense() -> None:
+    with pytest.raises(ValueError):
+        RetryPolicy(max_retries=-1)
+
+
+async def test_429_through_the_default_limiter(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("3"), OK)
+    client = api.client(limiter=None)  # the default: an InProcessLimiter on this client's clock and sleep
+    result = await api.call(client, get_conversation_by_id, "cnv_1")
+    assert result.id == "cnv_1"
+    assert api.front.count("GET", PATH) == 2
+    assert client.limiter is not None
+    stats = client.limiter.stats()  # type: ignore[union-attr]
+    assert (stats.sent, stats.responses_429) == (2, 1)
+    assert api.sleeps == [3.0]  # the limiter's pause and the retry's wait are the same 3 s, not twice
