@@ -27,10 +27,3 @@ def patched_spec() -> dict[str, Any]:
         pytest.fail(f"{PATCHED_SPEC} is missing: run `make generate` first")
     spec: dict[str, Any] = json.loads(PATCHED_SPEC.read_text(encoding="utf-8"))
     return spec
-
-
-@pytest.fixture(scope="session")
-def shared_specs() -> Path:
-    if not SHARED_SPECS.is_dir():
-        pytest.skip(f"{SHARED_SPECS} is absent (the history specs are only there)")
-    return SHARED_SPECS

@@ -31,17 +31,6 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def build_client(spec_file: Path, folder: Path) -> Path:
-    """Fetch (as an override), patch and generate into ``folder``; returns the package folder."""
-    source, patched, package = folder / "source.json", folder / "patched.json", folder / "front_core_api"
-    fetch_spec.fetch(source, spec_override=spec_file)
-    spec = json.loads(source.read_text(encoding="utf-8"))
-    patched_spec, _, _ = patch_spec.patch(spec, PATCHES, TIERS)
-    patched.write_text(json.dumps(patched_spec, indent=2, ensure_ascii=False), encoding="utf-8")
-    generate.generate(patched, package)
-    return package
-
-
 def test_every_patch_has_a_name_and_a_one_line_reason() -> None:
     for action in PATCHES["actions"]:
         assert action["x-id"] and action["description"], action
@@ -180,24 +169,3 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     )
     assert first == second
     assert first == tree_digest(ROOT / "generated" / "front_core_api")  # and equal to what `make` built
-
-
-@pytest.mark.parametrize(
-    "spec_name", sorted(p.name for p in (SHARED_SPECS / "history").glob("*.json")) or ["<no history>"]
-)
-def test_older_published_specs_generate_an_importable_client(
-    spec_name: str, tmp_path: Path, shared_specs: Path
-) -> None:
-    package = build_client(shared_specs / "history" / spec_name, tmp_path)
-    spec = json.loads((tmp_path / "patched.json").read_text(encoding="utf-8"))
-    script = (
-        "import importlib, pkgutil, front_core_api\n"
-        "names = [m.name for m in pkgutil.walk_packages(front_core_api.__path__, 'front_core_api.')]\n"
-        "mods = [importlib.import_module(name) for name in names]\n"
-        "endpoints = [m for m in mods if m.__name__.startswith('front_core_api.api.')]\n"
-        "print(sum(1 for m in endpoints if hasattr(m, 'sync_detailed')))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], cwd=package.parent, capture_output=True, text=True,
-                         check=False, env={"PYTHONPATH": str(package.parent), "PATH": ""})  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    assert int(run.stdout) == len(operations(spec))
