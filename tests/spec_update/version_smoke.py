@@ -36,17 +36,6 @@ ROUTES = (
 TOKEN = "version-smoke-token"
 
 
-def endpoint_modules() -> dict[tuple[str, str], ModuleType]:
-    import front_core_api.api
-
-    modules = {}
-    for info in pkgutil.walk_packages(front_core_api.api.__path__, "front_core_api.api."):
-        module = importlib.import_module(info.name)
-        if hasattr(module, "sync_detailed"):
-            modules[(module.HTTP_METHOD, module.PATH_TEMPLATE)] = module
-    return modules
-
-
 def import_everything() -> None:
     import front_core_api
 
@@ -85,11 +74,13 @@ def call(module: ModuleType, builder: Any, operation: Any, client: Any) -> dict[
 def main(spec_file: str, base_url: str) -> dict[str, Any]:
     from front_client import FrontClient, FrontError
 
-    from tests.contract.builder import Builder, all_operations
+    from tests.contract.builder import Builder, all_operations, endpoint_modules
 
     import_everything()
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
-    modules = endpoint_modules()
+    import front_core_api.api
+
+    modules = endpoint_modules(front_core_api.api)
     operations = {(op.method.upper(), op.path): op for op in all_operations(spec)}
     builder = Builder(spec)
     results: dict[str, Any] = {}
