@@ -6,8 +6,11 @@ The smallest instance that satisfies a schema: required properties only, the fir
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 JSON = Any
@@ -130,7 +133,9 @@ class Builder:
 
     def parameters(self, operation: Operation, path_item: dict[str, Any]) -> list[dict[str, Any]]:
         merged = {(p["name"], p["in"]): p for p in map(self.resolve, path_item.get("parameters", []))}
-        merged.update({(p["name"], p["in"]): p for p in map(self.resolve, operation.spec.get("parameters", []))})
+        merged.update(
+            {(p["name"], p["in"]): p for p in map(self.resolve, operation.spec.get("parameters", []))}
+        )
         return list(merged.values())
 
     def call_arguments(self, operation: Operation) -> tuple[list[str], dict[str, Any], JSON | None]:
@@ -149,3 +154,13 @@ class Builder:
         if content is not None:
             body = self.instance(content["schema"])
         return positional, keywords, body
+
+
+def endpoint_modules(api_package: ModuleType) -> dict[tuple[str, str], ModuleType]:
+    """Every generated endpoint module under ``api_package``, by (HTTP method, path template)."""
+    modules = {}
+    for info in pkgutil.walk_packages(api_package.__path__, f"{api_package.__name__}."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "sync_detailed"):
+            modules[(module.HTTP_METHOD, module.PATH_TEMPLATE)] = module
+    return modules
