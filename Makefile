@@ -13,7 +13,7 @@ GENERATED_STAMP := build/generated.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test lint format bench clean distclean lock FORCE
+.PHONY: help install spec generate update-spec test lint format bench clean distclean lock record record-live FORCE
 
 help:
 	@echo "make install   venv in .venv with pinned deps, patched spec, generated client"
@@ -22,6 +22,8 @@ help:
 	@echo "make update-spec SPEC=<file> [COMMIT=<sha>]   move the pin, regenerate, print the API change report"
 	@echo "make spec      fetch + verify + patch + validate the spec into $(SPEC_BUILD)/"
 	@echo "make lint      ruff + mypy on the hand-written code"
+	@echo "make record    re-record tests/cassettes from nothing (Prism + the emulator), then replay them offline"
+	@echo "make record-live   read-only operations against the real API (FRONT_API_TOKEN) into build/cassettes-live"
 	@echo "make bench     benchmarks (figures are in README.md)"
 	@echo "make clean     remove build output (build/, generated/front_core_api)"
 
@@ -63,6 +65,16 @@ update-spec: $(VENV)/.installed
 
 test: generate
 	$(BIN)/python -m pytest
+
+# Cassettes: `make test` replays tests/cassettes offline; these re-record them (see tools/record.py).
+record: $(VENV)/.installed node_modules/.installed generate
+	$(BIN)/python -m tools.record
+
+record-live: $(VENV)/.installed generate
+	$(BIN)/python -m tools.record --live
+
+bench: $(VENV)/.installed generate
+	$(BIN)/python -m bench.generated_bench
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench

@@ -47,7 +47,8 @@ __all__ = [
 logger = logging.getLogger("front_client")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-RETRIED_STATUSES = frozenset({502, 503, 504})
+# Server failures worth one more try for a request that is safe to repeat (never for a write: it may be done).
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 # Raised before a single byte of the request left: the server cannot have processed it.
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectError,

@@ -1,6 +1,6 @@
 """pytest fixtures over the emulator and redis-server. Import them into a conftest::
 
-    from tests.emulator.fixtures import front_emulator, redis_server, redis_url  # noqa: F401
+from tests.emulator.fixtures import front_emulator, redis_server, redis_url  # noqa: F401
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ Rate-limit rules are applied in front of every route:
 
 Then the route table: ``(method, path template) -> handler(request) -> EmulatorResponse``; private paths
 answer Front's 403; anything else answers a fallback (200 echo by default). Everything it receives and every
-429 it sends is counted for assertions (``received``, ``responses_429``, ``window_counts``...).
+429 it sends is counted for assertions (``received``, ``served``, ``responses_429``, ``window_counts``...).
 """
 
 from __future__ import annotations
@@ -66,9 +66,7 @@ class EmulatorLimits:
 
     global_limit: int = 100
     window_seconds: float = 60.0
-    tiers: dict[str, TierRule] = field(
-        default_factory=lambda: {"1": TierRule(1, 1.0), "2": TierRule(3, 1.0)}
-    )
+    tiers: dict[str, TierRule] = field(default_factory=lambda: {"1": TierRule(1, 1.0), "2": TierRule(3, 1.0)})
     fractional_retry_after: bool = False
     enabled: bool = True
 
@@ -187,12 +185,16 @@ class FrontEmulator:
         fallback: Handler = _echo,
         clock: Callable[[], float] = time.time,
         host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
+        """``port``: 0 (default) for a random free port; a fixed one where URLs must not change (the
+        scenario cassettes of ``tests/contract`` record every URL)."""
         self.limits = limits if limits is not None else EmulatorLimits()
         self.tier_table = tier_table if tier_table is not None else load_tier_table()
         self.fallback = fallback
         self.clock = clock
         self.host = host
+        self.requested_port = port
         self._lock = threading.Lock()
         self._routes: list[tuple[TierRoute, Handler]] = []
         self._private: list[TierRoute] = []
@@ -243,6 +245,7 @@ class FrontEmulator:
             self._global = _Window(self.limits.global_limit, self.limits.window_seconds)
             self._tiers: dict[str, _Window] = {}
             self.received: Counter[tuple[str, str]] = Counter()
+            self.served: Counter[tuple[str, str]] = Counter()  # requests that passed the rate limits
             self.responses_429 = 0
             self.global_429 = 0
             self.tier_429: Counter[str] = Counter()
@@ -277,11 +280,14 @@ class FrontEmulator:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> FrontEmulator:
-        server = _Server((self.host, 0), _make_handler(self))
+        server = _Server((self.host, self.requested_port), _make_handler(self))
         server.daemon_threads = True
         server.block_on_close = False  # keep-alive connections must not hold up stop()
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="front-emulator", daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, paid by every test's teardown.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="front-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -352,6 +358,7 @@ class FrontEmulator:
                 limited, headers = self._rate_limit(request)
                 if limited is not None:
                     return limited
+            self.served[(request.method, request.path)] += 1
             segments = tuple(s for s in request.path.split("/") if s)
             handler: Handler | None = None
             if any(p.matches(request.method, segments) for p in self._private):
