@@ -1,4 +1,5 @@
-"""Realistic Front payloads for benchmarks: a page of conversations, each assigned, with a recipient and two tags."""
+"""Realistic Front payloads for benchmarks: a page of conversations, each assigned, with a recipient and two
+tags."""
 
 from __future__ import annotations
 

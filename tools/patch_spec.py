@@ -84,6 +84,8 @@ def _hoist_union_member_objects(document: JSON, pointer: jsonpath.JSONPointer, n
 
 
 Transform = Callable[[JSON, jsonpath.JSONPointer, JSON], JSON]
+
+
 def _one_of_to_any_of(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
     """``oneOf`` demands exactly one match; members that overlap (a teammate is also a valid inbox object)
     make real values invalid. ``anyOf`` is what such a union means; a discriminator still applies."""
