@@ -75,6 +75,7 @@ record-live: $(VENV)/.installed generate
 
 bench: $(VENV)/.installed generate
 	$(BIN)/python -m bench.generated_bench
+	$(BIN)/python -m bench.limiter_bench
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench

@@ -4,8 +4,9 @@ retry layer that sleeps ``Retry-After`` on a 429 and sends again (as front_clien
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,7 +15,7 @@ from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.policy import RateLimitPolicy
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 
-from tests.emulator.server import EmulatorLimits
+from tests.emulator.server import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
 
 Call = tuple[str, str]
 MAX_ATTEMPTS = 30
@@ -51,9 +52,7 @@ async def send_async(client: httpx.AsyncClient, method: str, path: str) -> httpx
     raise AssertionError(f"{method} {path}: still 429 after {MAX_ATTEMPTS} attempts")
 
 
-def run_threads(
-    limiter: SyncLimiter | None, base_url: str, calls: Sequence[Call], threads: int
-) -> list[int]:
+def run_threads(limiter: SyncLimiter | None, base_url: str, calls: Sequence[Call], threads: int) -> list[int]:
     """Send ``calls`` from ``threads`` threads sharing one client; the final status of each call.
     Without a limiter: the reactive baseline (only the Retry-After sleeps)."""
     transport: httpx.BaseTransport = httpx.HTTPTransport()
@@ -86,3 +85,22 @@ async def run_tasks(
 
         await asyncio.gather(*(worker() for _ in range(tasks)))
     return statuses
+
+
+def untiered(n: int) -> list[Call]:
+    """``n`` calls on distinct untiered routes."""
+    return [("GET", f"/contacts/crd_{i}") for i in range(n)]
+
+
+def trigger_after(emulator: FrontEmulator, count: int, action: Callable[[], object]) -> None:
+    """Run ``action`` once, when the ``count``-th request is served (then answer as usual)."""
+    lock, served = threading.Lock(), [0]
+
+    def handler(request: EmulatorRequest) -> EmulatorResponse:
+        with lock:
+            served[0] += 1
+            if served[0] == count:
+                action()
+        return EmulatorResponse(200, {"path": request.path})
+
+    emulator.fallback = handler

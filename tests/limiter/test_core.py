@@ -10,13 +10,17 @@ from front_client.limiter import LimiterCore, Permit, RateHeaders, RateLimitPoli
 from front_client.limiter.core import LimiterState
 
 POLICY = RateLimitPolicy(
-    global_limit=5, window_seconds=10.0, reset_margin_seconds=0.0, tier_margin_seconds=0.0,
+    global_limit=5,
+    window_seconds=10.0,
+    reset_margin_seconds=0.0,
+    tier_margin_seconds=0.0,
     tier_rates={"1": (1, 1.0), "2": (3, 1.0)},
 )
 
 
-def headers(limit: int, remaining: int, reset_in: float, retry_after: float | None = None,
-            tier: str | None = None) -> RateHeaders:
+def headers(
+    limit: int, remaining: int, reset_in: float, retry_after: float | None = None, tier: str | None = None
+) -> RateHeaders:
     return RateHeaders(limit, remaining, reset_in, retry_after, tier)
 
 
@@ -85,6 +89,18 @@ def test_learns_a_higher_limit_from_headers() -> None:
     for _ in range(7):
         grant(core, 0.1)
     assert wait(core, 0.1).scope == "global"
+
+
+def test_a_late_response_from_before_a_limit_change_does_not_undo_it() -> None:
+    core = synced(limit=5, remaining=4)
+    before, after = grant(core, 0.1), grant(core, 0.1)
+    core.observe(0.2, after, 200, headers(4, 1, 9.8))  # the plan changed between the two requests
+    core.observe(0.3, before, 200, headers(5, 2, 9.7))  # older news, arriving last
+    assert core.state.limit == 4
+    later = grant(core, 0.3)
+    assert wait(core, 0.3).scope == "global"
+    core.observe(0.4, later, 200, headers(7, 3, 9.6))  # a newer request: the limit changes again
+    assert core.state.limit == 7
 
 
 def test_outside_usage_from_remaining() -> None:
@@ -201,6 +217,17 @@ def test_earlier_waiters_hold_their_place() -> None:
     assert wait(core, 0.1, "PATCH", "/conversations/c", ahead_in_tier=2).scope == "tier 2"
 
 
+def test_a_tier_waiter_holds_a_global_slot_only_if_its_tier_lets_it_go_in_this_window() -> None:
+    core = synced(limit=100, remaining=99, reset_in=10.0)  # window ends at 10.0; tier 1 = 1 per 1.0 s
+    core.observe(1.0, grant(core, 1.0, "POST", "/exports"), 200, RateHeaders())
+    # Behind 7 other tier-1 waiters: it goes at 9.0 at the earliest, inside this window.
+    assert wait(core, 1.0, "POST", "/exports", ahead_in_tier=7).holds_global
+    # Behind 9: not before 11.0, so the slot it would keep in this window is free for others.
+    assert not wait(core, 1.0, "POST", "/exports", ahead_in_tier=9).holds_global
+    assert not wait(core, 9.5, "POST", "/exports", ahead_in_tier=1).holds_global
+    assert wait(core, 1.0, ahead=98).holds_global  # a wait for the global budget always holds its place
+
+
 def test_stale_response_from_a_finished_window_is_ignored() -> None:
     core = synced(remaining=4, reset_in=10.0)
     old = grant(core, 9.9)
@@ -246,8 +273,15 @@ def test_state_round_trips_through_json() -> None:
 def test_parse_rate_headers() -> None:
     wall = 1_700_000_000.0
     rate = parse_rate_headers(
-        {"x-ratelimit-limit": "50", "X-RateLimit-Remaining": "7", "X-RATELIMIT-RESET": str(wall + 12.5),
-         "Retry-After": "1.25", "X-Front-Tier": "2"}, wall)
+        {
+            "x-ratelimit-limit": "50",
+            "X-RateLimit-Remaining": "7",
+            "X-RATELIMIT-RESET": str(wall + 12.5),
+            "Retry-After": "1.25",
+            "X-Front-Tier": "2",
+        },
+        wall,
+    )
     assert rate == RateHeaders(50, 7, pytest.approx(12.5), 1.25, "2")  # type: ignore[arg-type]
     ms = parse_rate_headers({"X-RateLimit-Reset": str(int((wall + 3) * 1000))}, wall)
     assert ms.reset_in == pytest.approx(3.0)

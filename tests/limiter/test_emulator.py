@@ -74,8 +74,11 @@ def test_routes_private_403_and_helpers(emulator: FrontEmulator) -> None:
     emulator.limits.enabled = False
     emulator.private("/teammates/{teammate_id}/conversations")
     emulator.json_route("GET", "/me", {"id": "tea_1"}, headers={"X-Extra": "1"})
-    emulator.route("GET", "/flaky", sequence(EmulatorResponse(503, {"_error": {"status": 503}}),
-                                              EmulatorResponse(200, {"ok": True})))
+    emulator.route(
+        "GET",
+        "/flaky",
+        sequence(EmulatorResponse(503, {"_error": {"status": 503}}), EmulatorResponse(200, {"ok": True})),
+    )
     emulator.route("GET", "/old", redirect("/me"))
     emulator.route("GET", "/items", paginated(lambda: emulator.base_url, list(range(5)), 2))
     emulator.route(

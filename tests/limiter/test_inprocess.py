@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from front_client.limiter import InProcessLimiter, LimiterTimeout, Permit, RateLimitPolicy, WaitEvent
 
-from tests.emulator.server import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
-from tests.limiter.harness import Call, policy_for, run_tasks, run_threads
+from tests.emulator.server import EmulatorLimits, FrontEmulator
+from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, trigger_after, untiered
 
 LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=0.25)
 
@@ -32,10 +32,6 @@ def run(mode: str, limiter: InProcessLimiter, emulator: FrontEmulator, calls: Se
 
 
 MODES = ["1 thread", "16 threads", "64 tasks"]
-
-
-def untiered(n: int) -> list[Call]:
-    return [("GET", f"/contacts/crd_{i}") for i in range(n)]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -65,7 +61,7 @@ def mixed_calls() -> list[Call]:
     return calls  # 8 tier-1, 24 tier-2, 8 untiered
 
 
-@pytest.mark.parametrize("mode", ["16 threads", "64 tasks"])
+@pytest.mark.parametrize("mode", MODES)
 def test_mixed_tiers_no_429(mode: str, emulator: FrontEmulator) -> None:
     limiter = InProcessLimiter(policy_for(LIMITS))
     calls = mixed_calls()
@@ -73,22 +69,9 @@ def test_mixed_tiers_no_429(mode: str, emulator: FrontEmulator) -> None:
     assert statuses == [200] * len(calls)
     assert emulator.responses_429 == 0, (emulator.global_429, dict(emulator.tier_429))
     assert emulator.received[("POST", "/exports")] == 8
-    assert max(emulator.tier_window_counts("1")) == 1
-    assert max(emulator.tier_window_counts("2")) <= 3
-
-
-def trigger_after(emulator: FrontEmulator, count: int, action: Callable[[], object]) -> None:
-    """Run ``action`` once, when the ``count``-th request is served (then answer as usual)."""
-    lock, served = threading.Lock(), [0]
-
-    def handler(request: EmulatorRequest) -> EmulatorResponse:
-        with lock:
-            served[0] += 1
-            if served[0] == count:
-                action()
-        return EmulatorResponse(200, {"path": request.path})
-
-    emulator.fallback = handler
+    assert sum(emulator.tier_window_counts("1")) == 8 and max(emulator.tier_window_counts("1")) == 1
+    assert sum(emulator.tier_window_counts("2")) == 24 and max(emulator.tier_window_counts("2")) <= 3
+    assert emulator.total_received == len(calls)
 
 
 @pytest.mark.parametrize("mode", ["16 threads", "64 tasks"])
@@ -108,19 +91,22 @@ def test_server_lowers_its_limit_mid_run(mode: str, emulator: FrontEmulator) -> 
 
 
 @pytest.mark.parametrize("mode", ["16 threads", "64 tasks"])
-def test_outside_client_burns_the_budget(mode: str, emulator: FrontEmulator) -> None:
+def test_server_raises_its_limit_mid_run(mode: str, emulator: FrontEmulator) -> None:
     limiter = InProcessLimiter(policy_for(LIMITS))
-    trigger_after(emulator, 22, lambda: emulator.burn())  # someone else spends the rest of window 2
-    statuses = run(mode, limiter, emulator, untiered(50))
-    assert statuses == [200] * 50  # nothing lost
-    assert emulator.outside_burnt > 0
-    stats = limiter.stats()
-    # The client saw the burn through 429s (a global pause) or through X-RateLimit-Remaining; any 429 it
-    # got is one it observed, and the pause kept the rest of the callers from piling on.
-    assert stats.responses_429 == emulator.responses_429 == stats.global_429
-    concurrency = 16 if mode == "16 threads" else 64
-    assert emulator.responses_429 <= min(concurrency, 20)
-    assert emulator.total_received == 50 + emulator.responses_429
+    # Raised while window 1 is full and the client waits for window 2, so every response of window 2 says
+    # 30 (raised during a burst, the responses already past the limit check would still say 20).
+    trigger_after(emulator, 20, lambda: emulator.set_limit(30))
+    statuses = run(mode, limiter, emulator, untiered(80))
+    assert statuses == [200] * 80
+    assert emulator.responses_429 == 0
+    # The client starts window 2 believing in 20; the first responses teach it 30 and it sends 10 more.
+    # Sticking to the configured 20 would give [20, 20, 20, 20].
+    assert emulator.window_counts() == [20, 30, 30]
+    assert limiter.stats().budget is not None and limiter.stats().budget.limit == 30  # type: ignore[union-attr]
+
+
+# An outside client burning the whole window (429s, waited out and retried): test_client_stack.py, through
+# the overlay's own retry layer.
 
 
 def test_outside_client_spending_part_of_each_window_is_detected(emulator: FrontEmulator) -> None:
@@ -166,6 +152,26 @@ def test_timeout_raises_and_counts() -> None:
         limiter.acquire("GET", "/b", timeout=0.0)
     assert limiter.stats().timeouts == 1
     assert limiter._queue == []
+
+
+def test_a_timed_out_waiter_gives_its_place_back() -> None:
+    limiter = InProcessLimiter(
+        RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
+    )
+    first = limiter.acquire("GET", "/first")
+    with ThreadPoolExecutor(1) as pool:
+        # The queue: an impatient waiter, then a patient one.
+        impatient = pool.submit(limiter.acquire, "GET", "/impatient", 0.05)
+        with pytest.raises(LimiterTimeout):
+            impatient.result(5)
+        patient = pool.submit(limiter.acquire, "GET", "/patient")
+        while not limiter._queue:  # queued
+            threading.Event().wait(0.001)
+        limiter.cancel(first)  # the one slot comes free: it goes to the patient waiter, not to a ghost
+        assert patient.result(5).path == "/patient"
+    assert limiter._queue == []
+    stats = limiter.stats()
+    assert (stats.timeouts, stats.sent, stats.cancelled) == (1, 1, 1)
 
 
 async def test_async_timeout_raises() -> None:
@@ -227,8 +233,9 @@ async def test_cancelled_waiter_does_not_hold_its_place() -> None:
 
 def test_wait_hook_and_log_line(caplog: pytest.LogCaptureFixture) -> None:
     events: list[WaitEvent] = []
-    policy = RateLimitPolicy(global_limit=1, window_seconds=0.05, learn_from_headers=False,
-                             reset_margin_seconds=0.0)
+    policy = RateLimitPolicy(
+        global_limit=1, window_seconds=0.05, learn_from_headers=False, reset_margin_seconds=0.0
+    )
     limiter = InProcessLimiter(policy, on_wait=events.append)
     caplog.set_level(logging.INFO, logger="front_client.limiter")
     limiter.acquire("GET", "/a")
@@ -247,8 +254,9 @@ def test_injected_sleep_drives_a_fake_clock() -> None:
         slept.append(seconds)
         clock.now += seconds
 
-    policy = RateLimitPolicy(global_limit=2, window_seconds=60.0, learn_from_headers=False,
-                             reset_margin_seconds=0.0)
+    policy = RateLimitPolicy(
+        global_limit=2, window_seconds=60.0, learn_from_headers=False, reset_margin_seconds=0.0
+    )
     limiter = InProcessLimiter(policy, clock=clock, sleep=sleep)
     for i in range(5):
         limiter.acquire("GET", f"/{i}")

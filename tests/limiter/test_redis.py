@@ -8,11 +8,14 @@ import multiprocessing
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from typing import Any
 
 import httpx
 import pytest
 import redis
-from front_client.limiter import LimiterBackendError, RateLimitPolicy, RedisLimiter
+from front_client import FrontClient
+from front_client.limiter import LimiterBackendError, LimiterTimeout, RateLimitPolicy, RedisLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 
 from tests.emulator.redis_server import free_port
@@ -81,6 +84,59 @@ def test_a_429_seen_by_one_process_pauses_the_others(redis_url: str) -> None:
     assert first.stats().global_429 == 1
 
 
+def test_front_client_with_a_redis_limiter(redis_url: str, emulator: FrontEmulator) -> None:
+    """The README's set-up: one RedisLimiter per worker, passed to the client."""
+    limiter = RedisLimiter(redis_url, token="front-token", policy=policy_for(LIMITS))
+    with FrontClient("front-token", base_url=emulator.base_url, limiter=limiter) as client:
+        assert [client.request("GET", f"/contacts/{i}").status_code for i in range(3)] == [200] * 3
+    assert emulator.total_received == limiter.stats().sent == 3
+    limiter.close()
+
+
+def one_slot_limiter(redis_url: str) -> RedisLimiter:
+    policy = RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
+    return RedisLimiter(redis_url, company_key="acme", policy=policy)
+
+
+def test_a_timed_out_acquire_takes_nothing(redis_url: str) -> None:
+    limiter = one_slot_limiter(redis_url)
+    first = limiter.acquire("GET", "/first")
+    with pytest.raises(LimiterTimeout):
+        limiter.acquire("GET", "/late", timeout=0.05)
+    limiter.cancel(first)
+    assert limiter.acquire("GET", "/next", timeout=0).path == "/next"  # the one slot was free again
+    assert limiter.stats().timeouts == 1
+
+
+async def test_a_task_cancelled_while_its_permit_is_being_stored_gives_it_back(redis_url: str) -> None:
+    limiter = one_slot_limiter(redis_url)
+    binding = limiter._async_binding()
+    stored, reply = asyncio.Event(), asyncio.Event()
+
+    async def cas_with_a_slow_reply(**kwargs: Any) -> Any:
+        result = await binding.cas(**kwargs)  # Redis has stored the permit...
+        stored.set()
+        await reply.wait()  # ...but the caller is cancelled before the reply reaches it
+        return result
+
+    limiter._async[asyncio.get_running_loop()] = replace(binding, cas=cas_with_a_slow_reply)  # type: ignore[arg-type]
+    task = asyncio.create_task(limiter.acquire_async("GET", "/cancelled"))
+    await stored.wait()
+    task.cancel()
+    reply.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(500):  # the permit is handed back in the background
+        if limiter.stats().cancelled:
+            break
+        await asyncio.sleep(0.01)
+    limiter._async[asyncio.get_running_loop()] = binding
+    assert (await limiter.acquire_async("GET", "/next", timeout=0)).path == "/next"
+    stats = limiter.stats()
+    assert (stats.sent, stats.cancelled) == (1, 1)
+    await limiter.aclose()
+
+
 def unreachable_url() -> str:
     return f"redis://127.0.0.1:{free_port()}/0"
 
@@ -88,8 +144,9 @@ def unreachable_url() -> str:
 def test_redis_unreachable_raises_and_sends_nothing(emulator: FrontEmulator) -> None:
     limiter = RedisLimiter(unreachable_url(), company_key="acme", socket_timeout=0.5)
     transport = LimitingTransport(httpx.HTTPTransport(), limiter)
-    with httpx.Client(base_url=emulator.base_url, transport=transport) as client, pytest.raises(
-        LimiterBackendError, match="unavailable"
+    with (
+        httpx.Client(base_url=emulator.base_url, transport=transport) as client,
+        pytest.raises(LimiterBackendError, match="unavailable"),
     ):
         client.get("/contacts")
     assert emulator.total_received == 0

@@ -52,8 +52,14 @@ def test_with_rates_overrides_only_named_tiers() -> None:
 
 def test_load_from_path_and_unknown_tier(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({"tiers": {"9": {"requests": 2, "per_seconds": 3}},
-                                "routes": [{"method": "get", "path": "/a/{b}", "tier": 9}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "tiers": {"9": {"requests": 2, "per_seconds": 3}},
+                "routes": [{"method": "get", "path": "/a/{b}", "tier": 9}],
+            }
+        )
+    )
     table = load_tier_table(path)
     assert table.tier_for("GET", "/a/x") == Tier("9", 2, 3.0)
     path.write_text(json.dumps({"tiers": {}, "routes": [{"method": "GET", "path": "/a", "tier": 1}]}))

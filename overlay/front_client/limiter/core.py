@@ -13,9 +13,10 @@ cause (other clients of the same company), estimated from ``X-RateLimit-Remainin
 our permits so far, whatever order they arrived in) were ours. So ``granted + outside`` is never below the
 server's count as last reported plus what we sent since. A request may go while ``granted + outside <
 limit``.
-Headers also move ``window_end`` (``X-RateLimit-Reset``) and ``limit`` (``X-RateLimit-Limit``). Until the
-first headers arrive only one request (the *probe*) is in flight, so a plan with a lower limit than the
-default is learnt before a burst.
+Headers also move ``window_end`` (``X-RateLimit-Reset``) and ``limit`` (``X-RateLimit-Limit``, lower or
+higher than configured, whenever it changes; a response to a permit older than the one that taught the
+current limit cannot undo it). Until the first headers arrive only one request (the *probe*) is in flight,
+so a plan with a lower limit than the default is learnt before a burst.
 
 *Tiers*: a sliding log per tier: at most ``requests`` requests in any ``per_seconds`` (+ margin) interval,
 which never exceeds a fixed-window or token-bucket server counting the same rate. A request reaches Front at
@@ -28,7 +29,9 @@ next one arrive too early.
 
 *Fairness*: shells pass ``ahead`` / ``ahead_in_tier``, the number of earlier waiters competing for the same
 budget, which are treated as already holding a slot: FIFO within a scope, while an untiered request is
-never stuck behind a request waiting only for its tier.
+never stuck behind a request waiting only for its tier. An earlier waiter that its tier keeps back until
+the current global window is over does not count as ``ahead`` for that window (``Wait.holds_global``), so
+its slot is not left unused.
 """
 
 from __future__ import annotations
@@ -133,11 +136,14 @@ class Permit:
 @dataclass(frozen=True)
 class Wait:
     """Not yet: try again in ``seconds``. ``poll`` means the end depends on an event elsewhere (another
-    request's response), so a shell that cannot be woken should retry sooner."""
+    request's response), so a shell that cannot be woken should retry sooner. ``holds_global``: the waiter
+    may still be sent in the current global window, so it counts as ``ahead`` of later waiters there
+    (False when its tier keeps it back until the window is over)."""
 
     seconds: float
     scope: str
     poll: bool = False
+    holds_global: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,7 @@ class LimiterState:
     """Everything the decisions depend on; JSON-serialisable so a shared backend can store it."""
 
     limit: int
+    limit_seq: int = -1
     known: bool = False
     synced: bool = False
     probe_until: float | None = None
@@ -247,10 +254,12 @@ class LimiterCore:
                 probe = True
         if s.granted + s.outside + ahead >= self._capacity():
             waits.append(Wait(s.window_end + policy.reset_margin_seconds - now, "global"))
+        tier_wait = 0.0  # the least this request must wait for its tier
         if tier is not None:
             paused = s.tier_paused.get(tier.name, 0.0)
             if paused > now:
                 waits.append(Wait(paused - now, f"tier {tier.name} pause (429)"))
+                tier_wait = paused - now
             log, inflight = self._tier_log(tier, now)
             busy = len(log) + inflight + ahead_in_tier
             if busy >= tier.requests:
@@ -258,11 +267,20 @@ class LimiterCore:
                 period = tier.per_seconds + policy.tier_margin_seconds
                 if k < len(log):
                     waits.append(Wait(log[k] + period - now, f"tier {tier.name}"))
-                else:  # freed by a response still to come
+                    tier_wait = max(tier_wait, log[k] + period - now)
+                else:
+                    # Freed by a response still to come, then by the waiters ahead in turn: each batch of
+                    # ``requests`` slots frees a period after the one before it at the earliest.
                     waits.append(Wait(period, f"tier {tier.name}", poll=True))
+                    tier_wait = max(tier_wait, period * (1 + (k - len(log)) // tier.requests))
         if waits:
             longest = max(waits, key=lambda w: w.seconds)
-            return Wait(max(_MIN_WAIT, longest.seconds), longest.scope, any(w.poll for w in waits))
+            # A request that cannot pass its tier before this global window ends cannot use a slot of it:
+            # it must not keep a later untiered request out of that slot.
+            holds_global = now + tier_wait < s.window_end + policy.reset_margin_seconds
+            return Wait(
+                max(_MIN_WAIT, longest.seconds), longest.scope, any(w.poll for w in waits), holds_global
+            )
 
         permit = Permit(s.next_seq, method, path, None if tier is None else tier.name, now, probe)
         s.next_seq += 1
@@ -289,8 +307,11 @@ class LimiterCore:
             s.tier_sent.setdefault(permit.tier, []).append(now)
         learn = policy.learn_from_headers
         if learn and rate.limit is not None:
-            pass  # MUTANT
             s.known = True
+            # Lower or higher: the plan's real limit. A response to a permit granted before the one that
+            # taught us the current limit is older news (responses overtake each other), so it cannot undo it.
+            if permit.seq >= s.limit_seq:
+                s.limit, s.limit_seq = rate.limit, permit.seq
         same_window = False
         if learn and rate.reset_in is not None:
             s.known = True

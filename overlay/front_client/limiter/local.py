@@ -125,7 +125,8 @@ class InProcessLimiter:
                     waiter.wake()
                 continue
             waiter.wait = result
-            ahead += 1
+            if result.holds_global:
+                ahead += 1
             if waiter.tier is not None:
                 ahead_in_tier[waiter.tier] = in_tier + 1
             if waiter is not caller and now + result.seconds < waiter.sleep_until - 1e-6:

@@ -16,7 +16,20 @@ truncated to 16 hex digits: the raw token never reaches Redis.
 
 Redis unreachable: ``acquire`` raises ``LimiterBackendError`` (the request is not sent). ``observe`` and
 ``cancel`` log the error instead of raising, because the response already exists; the next ``acquire``
-raises.
+raises. There is deliberately no silent fallback to unlimited (or per-process) sending: a worker that
+cannot see the shared budget stops until Redis is back.
+
+Waiters are not queued in Redis: each one sleeps until the decision says its budget frees (at most
+``max_sleep``) and tries again, so the order across processes is first come at the reset, not strict FIFO.
+A task cancelled while its transaction is on the wire lets the transaction finish and hands a permit it
+got back, so a cancelled waiter never keeps a slot.
+
+Why Lua scripts and not ``limits`` or ``pyrate-limiter``: both count a fixed rate in Redis atomically, but
+neither can take the limit from ``X-RateLimit-Limit`` at run time, align its window to
+``X-RateLimit-Reset``, count usage seen only through ``X-RateLimit-Remaining``, pause a scope for
+``Retry-After``, hold a tier slot while a request is in flight or give a slot back. Wrapping one would mean a
+second copy of the decisions next to ``LimiterCore``; instead the same core runs in every shell and Redis
+only provides atomicity (two short scripts: read with ``TIME``, compare-and-set).
 """
 
 from __future__ import annotations
@@ -129,17 +142,22 @@ class RedisLimiter:
         self._sleep, self._async_sleep = sleep, async_sleep
         self._poll_interval, self._max_sleep = poll_interval, max_sleep
         self._ttl_ms = int(max(3600.0, 10 * self.policy.window_seconds) * 1000)
-        self._redis: redis.Redis = client if client is not None else redis.Redis.from_url(
-            url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
+        self._redis: redis.Redis = (
+            client
+            if client is not None
+            else redis.Redis.from_url(
+                url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
+            )
         )
         self._read = self._redis.register_script(_READ)
         self._cas = self._redis.register_script(_CAS)
         self._sync_lock = threading.Lock()
-        self._async: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, _AsyncBinding
-        ] = weakref.WeakKeyDictionary()
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncBinding] = (
+            weakref.WeakKeyDictionary()
+        )
         self._recorder = _Recorder(on_wait)
         self._last_budget: Budget | None = None
+        self._background: set[asyncio.Future[None]] = set()
 
     # -- the transaction, shared by both drivers ---------------------------------------------------------
     def _begin(self, raw: list[Any]) -> tuple[LimiterCore, float, str]:
@@ -242,13 +260,33 @@ class RedisLimiter:
         except StopIteration as done:
             return cast(Permit, done.value)
 
+    async def _acquire_txn_async(self, fn: Callable[[LimiterCore, float], T]) -> T:
+        """``_update_async``, shielded from cancellation: a task cancelled while its compare-and-set is on
+        the wire cannot know whether Redis stored the permit, so the transaction runs to its end and a
+        permit it granted is handed back."""
+        txn = asyncio.ensure_future(self._update_async(fn))
+        try:
+            return await asyncio.shield(txn)
+        except asyncio.CancelledError:
+            txn.add_done_callback(self._give_back_late_permit)
+            raise
+
+    def _give_back_late_permit(self, txn: asyncio.Future[Any]) -> None:
+        if txn.cancelled() or txn.exception() is not None or not isinstance(txn.result(), Permit):
+            return
+        permit: Permit = txn.result()
+        self._recorder.granted(0.0)  # counted as granted then cancelled, as the in-process shell does
+        task = asyncio.ensure_future(self.cancel_async(permit))
+        self._background.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._background.discard)
+
     async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit:
         steps = self._steps(method.upper(), path, timeout)
         try:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(await self._update_async(op.fn))
+                    op = steps.send(await self._acquire_txn_async(op.fn))
                 else:
                     await self._async_sleep(op.seconds)
                     op = next(steps)
