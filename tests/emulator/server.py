@@ -24,7 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -371,8 +371,8 @@ class FrontEmulator:
                         break
             handler = handler or self.fallback
         response = handler(request)
-        response.headers = {**headers, **response.headers}
-        return response
+        # A copy: a handler may answer with the same object again, which must not keep this request's headers.
+        return replace(response, headers={**headers, **response.headers})
 
 
 class _Server(ThreadingHTTPServer):
