@@ -177,5 +177,6 @@ async def test_operation_async(operation: Operation, request: pytest.FixtureRequ
 
 
 def test_every_operation_of_the_spec_has_a_test() -> None:
-    assert len(ALL_OPERATIONS) == len(MODULES) == 244
+    # Parametrized from the patched spec: a spec update adds tests (failing until recorded), never skips.
+    assert ALL_OPERATIONS and len(ALL_OPERATIONS) == len(MODULES)
     assert {(op.method.upper(), op.path) for op in ALL_OPERATIONS} == set(MODULES)
