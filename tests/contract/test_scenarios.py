@@ -46,6 +46,7 @@ from front_core_api.models import (
 from front_core_api.types import UNSET, Response
 from vcr.cassette import Cassette  # type: ignore[import-untyped]
 
+from tests import payloads
 from tests.emulator import EmulatorLimits, EmulatorResponse, FrontEmulator, paginated, sequence
 
 from .conftest import EMULATOR_PORT, EMULATOR_URL, TEST_TOKEN, recording
@@ -70,25 +71,7 @@ def tag(number: int) -> dict[str, Any]:
 
 
 def conversation(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "_links": {"self": f"{EMULATOR_URL}/conversations/cnv_1", "related": {}},
-        "id": "cnv_1",
-        "type": "email",
-        "subject": "Hello",
-        "status": "assigned",
-        "ticket_ids": [],
-        "assignee": None,
-        "recipient": None,
-        "tags": [],
-        "links": [],
-        "custom_fields": {},
-        "created_at": 1_700_000_000.5,
-        "is_private": False,
-        "scheduled_reminders": [],
-        "metadata": {},
-    }
-    body.update(overrides)
-    return body
+    return payloads.conversation(EMULATOR_URL, **overrides)
 
 
 def front_error(status: int, title: str, message: str) -> dict[str, Any]:

@@ -15,8 +15,7 @@ import pytest
 from front_core_api.models import ConversationResponse, ListConversationsResponse200, TagResponseLinksRelated
 
 from bench.payloads import conversations_page
-
-from .test_response_drift import conversation
+from tests.payloads import conversation
 
 
 class GetOnly(dict[str, Any]):

@@ -15,27 +15,7 @@ from front_core_api.models import (
 )
 from front_core_api.types import UNSET
 
-
-def conversation(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "_links": {"self": "https://api2.frontapp.com/conversations/cnv_1", "related": {}},
-        "id": "cnv_1",
-        "type": "email",
-        "subject": "Hello",
-        "status": "assigned",
-        "ticket_ids": [],
-        "assignee": None,
-        "recipient": None,
-        "tags": [],
-        "links": [],
-        "custom_fields": {},
-        "created_at": 1700000000.5,
-        "is_private": False,
-        "scheduled_reminders": [],
-        "metadata": {},
-    }
-    body.update(overrides)
-    return body
+from tests.payloads import conversation
 
 
 def test_an_unassigned_conversation_parses_with_assignee_none() -> None:
