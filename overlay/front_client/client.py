@@ -33,7 +33,7 @@ from front_core_api.client import AuthenticatedClient
 from front_client import multipart
 from front_client.auth import FrontAuth, HostPolicy, redirect_target
 from front_client.downloads import Destination, Sink, Source, download_request
-from front_client.errors import MissingTokenError, error_from_response
+from front_client.errors import MalformedResponseError, MissingTokenError, error_from_response
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
@@ -172,6 +172,10 @@ class _FrontClientBase(AuthenticatedClient):
             f"{type(self).__name__}(base_url={self._base_url!r}, limiter={self.limiter!r}, "
             f"max_retries={self.retry_policy.max_retries})"
         )
+
+    def malformed_response_error(self, response: httpx.Response, error: Exception) -> MalformedResponseError:
+        """Called by generated code when a success body cannot be parsed: our error, with context."""
+        return MalformedResponseError(response, error)
 
     # Two clients are equal only if they are the same client (attrs would compare base_url and friends).
     def __eq__(self, other: object) -> bool:

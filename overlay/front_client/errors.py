@@ -20,6 +20,7 @@ from http import HTTPStatus
 from typing import Any
 
 import httpx
+from front_core_api.errors import MalformedResponse
 
 __all__ = [
     "AuthenticationError",
@@ -28,6 +29,7 @@ __all__ = [
     "ForeignHostError",
     "FrontClientError",
     "FrontError",
+    "MalformedResponseError",
     "MissingTokenError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -79,6 +81,39 @@ class ForeignHostError(FrontClientError):
         super().__init__(
             f"refusing to send a request to {self.url}: its host is not Front's. "
             f"The API token is only sent to {allowed}."
+        )
+
+
+class MalformedResponseError(FrontClientError, MalformedResponse):
+    """Front answered a success whose body cannot be what the spec declares: not JSON (e.g. a proxy's
+    HTML page), or not even the declared kind of JSON value (a list where an object is due).
+
+    Drift inside an object never raises (models keep what they cannot parse); this is the case where
+    there is nothing to keep. ``status``, ``method``, ``url`` (redacted), ``operation_id``,
+    ``content_type`` and ``body`` (an excerpt) say what came back for which call; ``reason`` why it
+    could not be read.
+    """
+
+    def __init__(self, response: httpx.Response, error: Exception) -> None:
+        request = response.request
+        operation: Mapping[str, Any] = request.extensions.get("front_operation") or {}
+        self.status = response.status_code
+        self.method = request.method
+        self.url = redact_url(request.url)
+        self.operation_id = _str_or_none(operation.get("operation_id"))
+        self.content_type = response.headers.get("content-type", "")
+        self.body = _body_text(response)[:_BODY_KEPT]
+        reason = f"{type(error).__name__}: {error}"
+        MalformedResponse.__init__(self, response.status_code, response.content, reason)
+
+    def __str__(self) -> str:
+        excerpt = _readable_excerpt(self.body)
+        call = " ".join(part for part in (self.method, self.url) if part)
+        expected = self.operation_id or "the declared type"
+        return (
+            f"{self.status} response to {call} could not be read as {expected}"
+            f" ({self.reason}); content-type {self.content_type or 'absent'}"
+            + (f", body: {excerpt}" if excerpt else ", empty body")
         )
 
 

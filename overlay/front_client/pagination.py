@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 from front_core_api.client import AuthenticatedClient, Client
+from front_core_api.types import Unset
 
 from front_client import operations
 from front_client.errors import FrontClientError
@@ -91,18 +92,17 @@ class _Cursor:
 
     def read(self, response: httpx.Response) -> Page[Any]:
         plan = self._plan
-        body = response.json()
-        if not isinstance(body, dict) or "_results" not in body:
-            raise FrontClientError(f"{plan.name} did not answer a list (no _results): it cannot be paginated")
+        # The generated parser reads the JSON once; a body that is not JSON raises MalformedResponseError.
         model = plan.module._parse_response(client=plan.client, response=response)
-        items = list(_results(model, body))
+        items = _results(model)
+        if items is None:
+            raise FrontClientError(f"{plan.name} did not answer a list (no _results): it cannot be paginated")
         if self._remaining is not None:
             items = items[: self._remaining]
             self._remaining -= len(items)
-        pagination = body.get("_pagination")
-        next_url = pagination.get("next") if isinstance(pagination, dict) else None
+        next_url = _next_link(model)
         self._seen_urls.add(str(response.request.url))
-        more = self._remaining != 0 and isinstance(next_url, str) and next_url not in self._seen_urls
+        more = self._remaining != 0 and next_url is not None and next_url not in self._seen_urls
         if more and next_url:
             self._pending = {
                 "method": "GET",
@@ -114,13 +114,29 @@ class _Cursor:
         return Page(items=items, model=model, next_url=next_url)
 
 
-def _results(model: Any, body: dict[str, Any]) -> list[Any]:
+def _undeclared(model: Any, key: str) -> Any:
+    """A key the spec did not declare for this answer (kept by the model in ``additional_properties``)."""
+    extra = getattr(model, "additional_properties", None)
+    return extra.get(key) if isinstance(extra, dict) else None
+
+
+def _results(model: Any) -> list[Any] | None:
+    """The page's items: the model's ``_results`` (parsed, or kept raw when it drifted), if it is a list."""
     for name in _RESULTS_ATTRIBUTES:
         value = getattr(model, name, None)
         if isinstance(value, list):
             return value
-    raw = body.get("_results")
-    return raw if isinstance(raw, list) else []
+    value = _undeclared(model, "_results")
+    return value if isinstance(value, list) else None
+
+
+def _next_link(model: Any) -> str | None:
+    """``_pagination.next``, whether the pagination object was parsed, kept raw (drift) or undeclared."""
+    pagination = getattr(model, "field_pagination", None)
+    if pagination is None or isinstance(pagination, Unset):
+        pagination = _undeclared(model, "_pagination")
+    link = pagination.get("next") if isinstance(pagination, dict) else getattr(pagination, "next_", None)
+    return link if isinstance(link, str) and link else None
 
 
 class Paginator(Generic[T]):
