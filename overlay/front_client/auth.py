@@ -34,7 +34,9 @@ class HostPolicy:
     def __init__(self, base_url: httpx.URL | str) -> None:
         base = httpx.URL(base_url)
         self._origin = (base.scheme, base.host, base.port)
-        self.description = f"{base.scheme}://{base.netloc.decode('ascii')} and https://*.frontapp.com"
+        # host[:port] only: a user:password in base_url must not reach error messages.
+        origin = base.host if base.port is None else f"{base.host}:{base.port}"
+        self.description = f"{base.scheme}://{origin} and https://*.frontapp.com"
 
     def allows(self, url: httpx.URL) -> bool:
         if (url.scheme, url.host, url.port) == self._origin:

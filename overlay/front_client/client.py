@@ -22,7 +22,10 @@ I/O.
 from __future__ import annotations
 
 import os
+import re
+import ssl
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from importlib import metadata
 from typing import Any, NoReturn, TypeVar
@@ -33,7 +36,12 @@ from front_core_api.client import AuthenticatedClient
 from front_client import multipart
 from front_client.auth import FrontAuth, HostPolicy, redirect_target
 from front_client.downloads import Destination, Sink, Source, download_request
-from front_client.errors import MalformedResponseError, MissingTokenError, error_from_response
+from front_client.errors import (
+    InvalidTokenError,
+    MalformedResponseError,
+    MissingTokenError,
+    error_from_response,
+)
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
@@ -49,6 +57,10 @@ TOKEN_ENV = "FRONT_API_TOKEN"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 RequestTimeout = httpx.Timeout | float | None
+ProxyOption = str | httpx.URL | httpx.Proxy | None
+VerifyOption = ssl.SSLContext | str | bool
+# What an Authorization header value can hold: visible ASCII (Front's tokens are JWTs).
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 L = TypeVar("L")
 
 
@@ -66,7 +78,25 @@ def _resolve_token(token: str | None) -> str:
         raise MissingTokenError(
             f"No Front API token: pass token=... to the client or set the {TOKEN_ENV} environment variable"
         )
+    # Checked here, not by h11 at the first request: its error would quote the header, token included.
+    if not _TOKEN_CHARACTERS.fullmatch(value):
+        raise InvalidTokenError(
+            "The Front API token holds characters an HTTP header cannot carry (a space, a line break or "
+            f"another control or non-ASCII character, e.g. from a copy): check token= or {TOKEN_ENV}"
+        )
     return value
+
+
+def _network_proxy(base_url: str, proxy: ProxyOption) -> ProxyOption:
+    """``proxy`` if given; else the proxy the environment (HTTPS_PROXY, ALL_PROXY, NO_PROXY…) names for the
+    API's host, as httpx does itself when it builds its own transport (it cannot see ours)."""
+    if proxy is not None:
+        return proxy
+    url = httpx.URL(base_url)
+    if url.host and urllib.request.proxy_bypass(url.host):
+        return None
+    proxies = urllib.request.getproxies()
+    return proxies.get(url.scheme) or proxies.get("all")
 
 
 def _choose_limiter(limiter: L | bool | None, default: Callable[[], L]) -> L | None:
@@ -181,6 +211,9 @@ class _FrontClientBase(AuthenticatedClient):
     def __eq__(self, other: object) -> bool:
         return self is other
 
+    def __hash__(self) -> int:  # type: ignore[override]  # attrs made the generated client unhashable
+        return id(self)  # by identity, like __eq__: usable as a dict key or in a set
+
     # ``evolve()`` would call our constructor with the generated field names: not supported.
     def with_headers(self, headers: dict[str, str]) -> NoReturn:
         raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
@@ -203,7 +236,9 @@ class FrontClient(_FrontClientBase):
     - ``timeout``: an ``httpx.Timeout`` or seconds (default connect 10 s, read / write / pool 60 s).
     - ``max_retries`` (re-sends per request, default 3), ``max_retry_after`` (the longest ``Retry-After``
       slept through, default 120 s), ``max_total_wait`` (seconds slept per request, default 300 s).
-    - ``transport``: the innermost (network) transport, default ``httpx.HTTPTransport()``.
+    - ``transport``: the innermost (network) transport, default an ``httpx.HTTPTransport`` with ``proxy``
+      (default: the environment's HTTPS_PROXY / ALL_PROXY unless NO_PROXY lists the host) and ``verify``
+      (default True; a CA bundle path or an ``ssl.SSLContext`` for a TLS-inspecting proxy).
     - ``sleep`` / ``clock``: injectable for tests (retry waits, and the default limiter's).
     """
 
@@ -220,6 +255,8 @@ class FrontClient(_FrontClientBase):
         max_retry_after: float = 120.0,
         max_total_wait: float = 300.0,
         transport: httpx.BaseTransport | None = None,
+        proxy: ProxyOption = None,
+        verify: VerifyOption = True,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         headers: Mapping[str, str] | None = None,
@@ -236,7 +273,9 @@ class FrontClient(_FrontClientBase):
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
         self.limiter = _choose_limiter(limiter, lambda: InProcessLimiter(clock=clock, sleep=sleep))
-        network = transport if transport is not None else httpx.HTTPTransport()
+        if transport is None:
+            transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
+        network = transport
         limited = network if self.limiter is None else LimitingTransport(network, self.limiter)
         stack = RetryTransport(limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock)
         self.set_httpx_client(
@@ -335,6 +374,8 @@ class AsyncFrontClient(_FrontClientBase):
         max_retry_after: float = 120.0,
         max_total_wait: float = 300.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        proxy: ProxyOption = None,
+        verify: VerifyOption = True,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         headers: Mapping[str, str] | None = None,
@@ -351,7 +392,9 @@ class AsyncFrontClient(_FrontClientBase):
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
         self.limiter = _choose_limiter(limiter, lambda: InProcessLimiter(clock=clock, async_sleep=sleep))
-        network = transport if transport is not None else httpx.AsyncHTTPTransport()
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
+        network = transport
         limited = network if self.limiter is None else AsyncLimitingTransport(network, self.limiter)
         stack = AsyncRetryTransport(limited, self.retry_policy, sleep=sleep, clock=clock)
         self.set_async_httpx_client(

@@ -56,6 +56,23 @@ class Sink:
             return
         self._file.close()
         if ok:
+            # mkstemp made the file private (0600); give it the mode any new file of this user gets.
+            os.chmod(self._temporary, 0o666 & ~_current_umask())
             os.replace(self._temporary, self._path)
         else:
             self._temporary.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    """The process umask: from /proc where there is one (reading it there changes nothing), else by setting
+    it and setting it straight back."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -29,6 +29,7 @@ __all__ = [
     "ForeignHostError",
     "FrontClientError",
     "FrontError",
+    "InvalidTokenError",
     "MalformedResponseError",
     "MissingTokenError",
     "NotFoundError",
@@ -47,7 +48,7 @@ _SECRET_QUERY = re.compile(r"token|key|secret|password|passwd|auth|signature|cod
 # How Front words a refusal to reach an individual (private) resource.
 _PRIVATE_RESOURCE = re.compile(
     r"resources of this teammate"
-    r"|is not allowed to (?:read|access|write|update|delete|modify) the \"?\w+\"? with id"
+    r"|is not allowed to (?:read|access|write|update|delete|modify) the (?:\"[^\"]+\"|\w+) with id"
     r"|individual resource"
     r"|private (?:resource|conversation|inbox|channel|tag|contact)",
     re.IGNORECASE,
@@ -67,6 +68,10 @@ class FrontClientError(Exception):
 
 class MissingTokenError(FrontClientError, ValueError):
     """No API token: neither ``token=`` nor the ``FRONT_API_TOKEN`` environment variable."""
+
+
+class InvalidTokenError(FrontClientError, ValueError):
+    """The API token cannot be sent in a header (whitespace or control characters inside it)."""
 
 
 class ForeignHostError(FrontClientError):

@@ -83,11 +83,26 @@ def _file_tuple(value: Any, index: int) -> FileTuple:
         file_name, payload, content_type = (*value, None, None)[:3]
     else:
         file_name, payload, content_type = None, value, None
-    if isinstance(payload, bytearray):
-        payload = bytes(payload)
     if not file_name:
         file_name = _stream_name(payload) or f"attachment-{index + 1}"
+    if isinstance(payload, bytearray):
+        payload = bytes(payload)
+    elif _read_once(payload):
+        # A 429 retry or a 301 re-issue sends the body again; httpx rewinds a file, but a pipe or a socket
+        # would be empty the second time and Front would get an empty attachment without an error.
+        payload = payload.read()
     return str(file_name), payload, content_type
+
+
+def _read_once(payload: object) -> bool:
+    """A stream that cannot be rewound (no ``seekable()``, or it says False)."""
+    if isinstance(payload, (bytes, str)) or not hasattr(payload, "read"):
+        return False
+    seekable = getattr(payload, "seekable", None)
+    try:
+        return not (callable(seekable) and seekable())
+    except (OSError, ValueError):  # a closed or broken stream: let httpx report it
+        return False
 
 
 def _stream_name(payload: object) -> str | None:

@@ -9,9 +9,11 @@ import pytest
 from front_client import (
     DEFAULT_BASE_URL,
     AsyncFrontClient,
+    ForeignHostError,
     FrontClient,
     FrontError,
     InProcessLimiter,
+    InvalidTokenError,
     MissingTokenError,
     NotFoundError,
 )
@@ -152,3 +154,47 @@ async def test_async_context_manager_closes_the_client() -> None:
     async with AsyncFrontClient("x", limiter=False) as client:
         http = client.get_async_httpx_client()
     assert http.is_closed
+
+
+@pytest.mark.parametrize(
+    "bad", ["eyJhbGciOi\nJIUzI1NiJ9.SECRETPART", "tok en_SECRETPART", "tok_é_SECRETPART"]
+)
+@pytest.mark.parametrize("cls", [FrontClient, AsyncFrontClient])
+def test_a_token_a_header_cannot_carry_is_refused_without_quoting_it(
+    cls: type[FrontClient], bad: str
+) -> None:
+    with pytest.raises(InvalidTokenError) as caught:
+        cls(bad)
+    assert "SECRETPART" not in str(caught.value)
+    assert "FRONT_API_TOKEN" in str(caught.value)
+
+
+async def test_the_environment_proxy_is_used(api: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passing our own transport stack makes httpx ignore HTTP(S)_PROXY: the client must apply it itself."""
+    monkeypatch.setenv("HTTP_PROXY", api.front.url)  # the stand-in plays the proxy
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    api.front.on("GET", "/conversations/cnv_1", Reply(json=CONVERSATION))
+    client = api.client(base_url="http://front.invalid")
+    conversation = await api.call(client, get_conversation_by_id, "cnv_1")
+    assert conversation.id == "cnv_1"
+    (through_proxy,) = api.front.requests
+    assert through_proxy.headers["host"] == "front.invalid"
+
+
+async def test_a_success_status_httpstatus_does_not_know(api: Driver) -> None:
+    api.front.on("GET", "/conversations/cnv_1", Reply(299, json=CONVERSATION))
+    detailed = await api.call_detailed(api.client(), get_conversation_by_id, "cnv_1")
+    assert detailed.status_code == 299
+
+
+def test_clients_are_hashable_by_identity() -> None:
+    first, second = FrontClient("x", limiter=False), FrontClient("x", limiter=False)
+    assert len({first, second, first}) == 2
+
+
+def test_credentials_in_base_url_stay_out_of_host_errors() -> None:
+    client = FrontClient("x", base_url="https://user:hunter2@api2.frontapp.com", limiter=False)
+    with pytest.raises(ForeignHostError) as caught:
+        client.request("GET", "https://elsewhere.example/x")
+    assert "hunter2" not in str(caught.value)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,14 @@ async def test_a_download_is_retried_like_any_get(api: Driver, tmp_path: Path) -
 async def test_download_by_url_takes_no_arguments(api: Driver) -> None:
     with pytest.raises(TypeError):
         await api.download(api.client(), FILE_PATH, io.BytesIO(), attachment_link_id="x")
+
+
+async def test_a_downloaded_file_gets_the_usual_mode_not_a_private_one(api: Driver, tmp_path: Path) -> None:
+    serve_file(api)
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "shared.pdf"
+        await api.download(api.client(), download_attachment, target, attachment_link_id="fil_1")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -122,6 +122,7 @@ async def test_status_outside_httpstatus_is_a_server_error_not_a_valueerror(api:
     [
         "You do not have access to the resources of this teammate",
         'This agent is not allowed to read the "conversation" with ID: "cnv_1"',
+        'This agent is not allowed to read the "message template" with ID: "rsp_1"',
     ],
 )
 async def test_private_resource_error_tells_the_fix(api: Driver, message: str) -> None:

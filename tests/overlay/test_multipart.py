@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import BinaryIO, cast
 
 from front_client.multipart import contains_files, form_fields
 from front_core_api.api.contacts import create_contact
@@ -125,3 +126,32 @@ def test_form_field_names() -> None:
 def test_contains_files() -> None:
     assert contains_files({"a": {"b": [("x", io.BytesIO(b""), None)]}})
     assert not contains_files({"a": ["x", ("not", "a file")], "n": 1})
+
+
+class PipeLike(io.RawIOBase):
+    """A stream that can be read once and not rewound, like a socket or a subprocess's stdout."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+async def test_a_stream_that_cannot_rewind_is_sent_whole_on_a_retry(api: Driver) -> None:
+    """A 429 is retried with the same body: a pipe read by the first attempt must not arrive empty."""
+    api.front.on("POST", "/channels/cha_1/messages", Reply(429, headers={"Retry-After": "0"}), ACCEPTED)
+    report = File(payload=cast(BinaryIO, PipeLike(b"%PDF-1.4 " + b"x" * 5000)), file_name="report.pdf")
+    body = OutboundMessage(to=["a@example.com"], body="Hi", attachments=[report])
+    await api.call(api.client(), create_message, "cha_1", body=body)
+    first, second = api.front.requests
+    assert first.form() == second.form()
+    assert ("attachments[]", "report.pdf", b"%PDF-1.4 " + b"x" * 5000) in second.form()
