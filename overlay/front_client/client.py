@@ -230,9 +230,11 @@ class FrontClient(_FrontClientBase):
 
     - ``token``: a Front API token; default: the ``FRONT_API_TOKEN`` environment variable.
     - ``base_url``: default ``https://api2.frontapp.com``.
-    - ``limiter``: default a new ``InProcessLimiter`` (built with this client's ``clock``, and ``sleep``
-      when one is given); pass a shared one (e.g. ``RedisLimiter``) to pace several clients; ``False`` to
-      send without limiting.
+    - ``limiter``: default a new ``InProcessLimiter`` (built with this client's ``clock``, ``sleep`` when
+      one is given, and ``max_pause=max_retry_after``: a call that would wait longer than that for an
+      earlier 429's pause raises ``RateLimitError`` at once, unsent); pass a shared one (e.g.
+      ``RedisLimiter``, whose own ``max_pause`` applies) to pace several clients; ``False`` to send
+      without limiting.
     - ``timeout``: an ``httpx.Timeout`` or seconds (default connect 10 s, read / write / pool 60 s).
     - ``max_retries`` (re-sends per request, default 3), ``max_retry_after`` (the longest ``Retry-After``
       slept through, default 120 s), ``max_total_wait`` (seconds slept per request, default 300 s).
@@ -272,7 +274,9 @@ class FrontClient(_FrontClientBase):
             headers=headers,
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
-        self.limiter = _choose_limiter(limiter, lambda: InProcessLimiter(clock=clock, sleep=sleep))
+        self.limiter = _choose_limiter(
+            limiter, lambda: InProcessLimiter(clock=clock, sleep=sleep, max_pause=max_retry_after)
+        )
         if transport is None:
             transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
         network = transport
@@ -391,7 +395,9 @@ class AsyncFrontClient(_FrontClientBase):
             headers=headers,
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
-        self.limiter = _choose_limiter(limiter, lambda: InProcessLimiter(clock=clock, async_sleep=sleep))
+        self.limiter = _choose_limiter(
+            limiter, lambda: InProcessLimiter(clock=clock, async_sleep=sleep, max_pause=max_retry_after)
+        )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
         network = transport

@@ -15,7 +15,10 @@ import html
 import json
 import math
 import re
+import time
 from collections.abc import Mapping
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -251,14 +254,30 @@ _BY_STATUS: Mapping[int, type[FrontError]] = {
 }
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` in seconds (Front sends a number, maybe fractional); ``None`` if absent or a date."""
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds to wait: a number (Front sends one, maybe fractional) or an HTTP date
+    (RFC 9110: IMF-fixdate, RFC 850 or asctime), taken relative to ``now`` (UNIX seconds; default
+    ``time.time()``). Negative values and dates in the past give 0; ``None`` if absent or unreadable.
+
+    The one parser of ``Retry-After``: the retry layer, :class:`RateLimitError` and the limiter
+    (``front_client.limiter.core.parse_rate_headers``, with its injectable wall clock) all read it here, so
+    they agree on how long a 429 asks to wait.
+    """
     if value is None:
         return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
+    text = value.strip()
+    if not text:
         return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # "-0000": UTC, says RFC 5322
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
     return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 

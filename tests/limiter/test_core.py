@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 
 import pytest
-from front_client.limiter import LimiterCore, Permit, RateHeaders, RateLimitPolicy, Wait, parse_rate_headers
+from front_client.limiter import (
+    LimiterCore,
+    Permit,
+    RateHeaders,
+    RateLimitPolicy,
+    Refusal,
+    Wait,
+    normalize_tier,
+    parse_rate_headers,
+)
 from front_client.limiter.core import LimiterState
 
 POLICY = RateLimitPolicy(
@@ -24,13 +34,13 @@ def headers(
     return RateHeaders(limit, remaining, reset_in, retry_after, tier)
 
 
-def grant(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: int) -> Permit:
+def grant(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: Any) -> Permit:
     result = core.try_acquire(now, method, path, **kw)
     assert isinstance(result, Permit), result
     return result
 
 
-def wait(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: int) -> Wait:
+def wait(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: Any) -> Wait:
     result = core.try_acquire(now, method, path, **kw)
     assert isinstance(result, Wait), result
     return result
@@ -288,3 +298,74 @@ def test_parse_rate_headers() -> None:
     date = format_datetime(datetime.fromtimestamp(wall + 30, UTC), usegmt=True)
     assert parse_rate_headers({"Retry-After": date}, wall).retry_after == pytest.approx(30.0)
     assert parse_rate_headers({"Retry-After": "soon", "X-RateLimit-Limit": "x"}, wall) == RateHeaders()
+
+
+# -- X-Front-Tier as Front may spell it ---------------------------------------------------------------------
+@pytest.mark.parametrize("value", ["2", "tier-2", "Tier 2", " 2 ", "TIER_2", "tier2", "Tier: 2"])
+def test_x_front_tier_is_normalised_to_the_tables_name(value: str) -> None:
+    core = synced(remaining=4)
+    p = grant(core, 1.0)  # an untiered request: only the header says which tier
+    rate = parse_rate_headers({"Retry-After": "0.5", "X-Front-Tier": value}, 0.0)
+    assert core.observe(1.0, p, 429, rate) == "2"
+    assert set(core.budget(1.0).tier_paused_for) == {"2"}
+    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").scope == "tier 2 pause (429)"
+    grant(core, 1.1)  # the global scope is not paused
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [("2", "2"), ("tier-1", "1"), ("Tier 01", "1"), ("burst tier 2", "2"), ("tier-9", None), ("", None)],
+)
+def test_normalize_tier(value: str, name: str | None) -> None:
+    assert normalize_tier(value, {"1", "2"}) == name
+    assert normalize_tier("Burst", {"burst"}) == "burst"
+
+
+def test_an_unknown_tier_pauses_the_tier_of_the_request_that_got_the_429() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 1.0, "PATCH", "/conversations/cnv_1")
+    assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=0.5, tier="burst-x")) == "2"
+    assert set(core.budget(1.0).tier_paused_for) == {"2"}  # no scope named "burst-x"
+    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").scope == "tier 2 pause (429)"
+    grant(core, 1.1)
+
+
+def test_an_unknown_tier_on_an_untiered_request_pauses_the_global_scope() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 1.0)
+    assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=0.5, tier="tier-9")) == "global"
+    assert core.budget(1.0).tier_paused_for == {}
+    assert wait(core, 1.1).scope == "global pause (429)"
+
+
+# -- a 429 pause longer than the caller's max_pause is refused, not waited --------------------------------
+def test_a_global_pause_longer_than_max_pause_is_refused() -> None:
+    core = synced(remaining=4)
+    core.observe(1.0, grant(core, 1.0), 429, headers(5, 3, 9.0, retry_after=300.0))
+    used = core.budget(2.0).used
+    refusal = core.try_acquire(2.0, "GET", "/contacts", max_pause=120.0)
+    assert isinstance(refusal, Refusal)
+    assert refusal.seconds == pytest.approx(299.0)
+    assert (refusal.scope, refusal.tier) == ("global", None)
+    assert wait(core, 2.0).scope == "global pause (429)"  # no max_pause: the old wait
+    assert wait(core, 2.0, max_pause=300.0).seconds == pytest.approx(299.0)  # within it: a wait
+    assert core.budget(2.0).used == used  # a refusal takes nothing
+    assert isinstance(core.try_acquire(181.0, "GET", "/contacts", max_pause=120.0), Wait)  # 120 s left
+
+
+def test_a_tier_pause_longer_than_max_pause_refuses_that_tier_only() -> None:
+    core = synced(remaining=4)
+    p = grant(core, 1.0, "PATCH", "/conversations/cnv_1")
+    core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=200.0, tier="2"))
+    refusal = core.try_acquire(1.0, "PATCH", "/conversations/c", max_pause=120.0)
+    assert isinstance(refusal, Refusal) and (refusal.scope, refusal.tier) == ("2", "2")
+    assert refusal.seconds == pytest.approx(200.0)
+    grant(core, 1.0, max_pause=120.0)  # untiered traffic goes on
+    grant(core, 1.0, "POST", "/exports", max_pause=120.0)  # and so does tier 1
+
+
+def test_an_ordinary_budget_wait_is_never_refused() -> None:
+    core = synced(remaining=4, reset_in=10.0)
+    for _ in range(4):
+        grant(core, 1.0)
+    assert wait(core, 1.0, max_pause=0.5).seconds == pytest.approx(9.0)  # window not yet reset

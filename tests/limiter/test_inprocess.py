@@ -9,7 +9,16 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from front_client.limiter import InProcessLimiter, LimiterTimeout, Permit, RateLimitPolicy, WaitEvent
+from front_client import FrontClientError, RateLimitError
+from front_client.limiter import (
+    InProcessLimiter,
+    LimiterError,
+    LimiterTimeout,
+    Permit,
+    RateLimitPauseError,
+    RateLimitPolicy,
+    WaitEvent,
+)
 
 from tests.emulator.server import EmulatorLimits, FrontEmulator
 from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, trigger_after, untiered
@@ -262,3 +271,82 @@ def test_injected_sleep_drives_a_fake_clock() -> None:
         limiter.acquire("GET", f"/{i}")
     assert slept == [60.0, 60.0]
     assert clock.now == 120.0
+
+
+# -- a 429 pause longer than max_pause: refused at once, never slept ---------------------------------------
+def paused_limiter(
+    retry_after: str, tier: str | None = None, **options: float | None
+) -> tuple[InProcessLimiter, FakeClock, list[float]]:
+    """A limiter on a fake clock (sleeps recorded) that has just seen a 429 with ``retry_after``."""
+    clock, slept = FakeClock(), []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    async def async_sleep(seconds: float) -> None:
+        sleep(seconds)
+
+    policy = RateLimitPolicy(learn_from_headers=False)
+    limiter = InProcessLimiter(policy, clock=clock, sleep=sleep, async_sleep=async_sleep, **options)  # type: ignore[arg-type]
+    permit = limiter.acquire("PATCH" if tier else "GET", "/conversations/cnv_1")
+    headers = {"Retry-After": retry_after, **({"X-Front-Tier": tier} if tier else {})}
+    limiter.observe(permit, 429, headers)
+    return limiter, clock, slept
+
+
+@pytest.mark.parametrize("use_asyncio", [False, True], ids=["sync", "async"])
+async def test_a_pause_over_max_pause_is_refused_at_once(use_asyncio: bool) -> None:
+    limiter, clock, slept = paused_limiter("300")  # the default max_pause: 120 s
+    clock.now += 10.0
+    with pytest.raises(RateLimitPauseError) as caught:
+        if use_asyncio:
+            await limiter.acquire_async("GET", "/contacts")
+        else:
+            limiter.acquire("GET", "/contacts")
+    error = caught.value
+    assert isinstance(error, RateLimitError) and isinstance(error, FrontClientError)
+    assert isinstance(error, LimiterError)
+    assert (error.status, error.retry_after, error.scope, error.tier) == (429, 290.0, "global", None)
+    assert (error.method, error.url, error.max_pause) == ("GET", "/contacts", 120.0)
+    assert "not sent" in str(error) and "290" in str(error)
+    assert slept == []
+    assert limiter._queue == []
+    stats = limiter.stats()
+    assert (stats.sent, stats.refused, stats.waited) == (1, 1, 0)
+
+
+def test_a_pause_within_max_pause_is_waited() -> None:
+    limiter, _, slept = paused_limiter("300", max_pause=600.0)
+    limiter.acquire("GET", "/contacts")
+    assert slept == [300.0]
+    limiter, _, slept = paused_limiter("300", max_pause=None)  # None: no cap
+    limiter.acquire("GET", "/contacts")
+    assert slept == [300.0]
+    with pytest.raises(ValueError, match="max_pause"):
+        InProcessLimiter(max_pause=-1.0)
+
+
+def test_a_tier_pause_over_max_pause_refuses_that_tier_only() -> None:
+    limiter, _, slept = paused_limiter("200", tier="tier-2")
+    with pytest.raises(RateLimitPauseError) as caught:
+        limiter.acquire("PATCH", "/conversations/cnv_2")
+    assert (caught.value.retry_after, caught.value.scope, caught.value.tier) == (200.0, "2", "2")
+    limiter.acquire("GET", "/contacts")
+    assert slept == []
+
+
+def test_a_queued_waiter_is_refused_when_a_long_pause_arrives() -> None:
+    limiter = InProcessLimiter(
+        RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
+    )
+    first = limiter.acquire("GET", "/first")
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(limiter.acquire, "GET", "/waiting")  # the window is spent: an ordinary wait
+        while not limiter._queue:
+            threading.Event().wait(0.001)
+        limiter.observe(first, 429, {"Retry-After": "3600"})  # now it would wait an hour: refused instead
+        with pytest.raises(RateLimitPauseError) as caught:
+            waiting.result(5)
+    assert caught.value.retry_after == pytest.approx(3600.0, abs=1.0)
+    assert limiter._queue == []

@@ -14,8 +14,15 @@ from typing import Any
 import httpx
 import pytest
 import redis
+import redis.asyncio
 from front_client import FrontClient
-from front_client.limiter import LimiterBackendError, LimiterTimeout, RateLimitPolicy, RedisLimiter
+from front_client.limiter import (
+    LimiterBackendError,
+    LimiterTimeout,
+    RateLimitPauseError,
+    RateLimitPolicy,
+    RedisLimiter,
+)
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 
 from tests.emulator.redis_server import free_port
@@ -186,3 +193,100 @@ async def test_async_acquire_and_observe(redis_url: str, emulator: FrontEmulator
     assert (stats.sent, stats.responses) == (25, 25)
     assert stats.budget is not None and stats.budget.limit == 20
     await limiter.aclose()
+
+
+# -- RedisLimiter(client=...): async callers use the same Redis as the given client --------------------------
+async def test_async_callers_use_the_redis_of_the_given_client(redis_url: str) -> None:
+    port = redis.Redis.from_url(redis_url).connection_pool.connection_kwargs["port"]
+    assert port != 6379  # the fixture's server is not on the default port the URL argument names
+    client = redis.Redis(host="127.0.0.1", port=port, db=2, socket_timeout=2.0)
+    limiter = RedisLimiter(client=client, company_key="acme", policy=one_slot_policy())
+    first = await limiter.acquire_async("GET", "/first")  # async: the given client's server and db
+    with pytest.raises(LimiterTimeout):  # one budget: the sync path sees the async permit...
+        limiter.acquire("GET", "/sync", timeout=0)
+    await limiter.cancel_async(first)
+    sync_permit = limiter.acquire("GET", "/sync", timeout=0)
+    with pytest.raises(LimiterTimeout):  # ...and the async path sees the sync one
+        await limiter.acquire_async("GET", "/async", timeout=0)
+    assert sync_permit.path == "/sync"
+    assert client.exists(limiter.key) == 1  # db 2 of that server holds the state
+    assert redis.Redis.from_url(redis_url).exists(limiter.key) == 0  # not db 0
+    await limiter.aclose()
+    client.close()
+
+
+async def test_an_explicit_async_client_is_used(redis_url: str) -> None:
+    given = redis.asyncio.Redis.from_url(redis_url)
+    client = redis.Redis.from_url(redis_url)
+    limiter = RedisLimiter(client=client, async_client=given, company_key="acme", policy=one_slot_policy())
+    assert limiter._async_binding().client is given
+    await limiter.acquire_async("GET", "/first")
+    with pytest.raises(LimiterTimeout):
+        limiter.acquire("GET", "/second", timeout=0)
+    await limiter.aclose()
+    assert await given.ping()  # not ours to close
+    await given.aclose()
+    client.close()
+
+
+class CustomConnection(redis.Connection):
+    """A connection class the limiter cannot know the asyncio twin of (as with Sentinel or a proxy)."""
+
+
+def test_a_client_whose_async_twin_cannot_be_derived_fails_at_construction(redis_url: str) -> None:
+    pool = redis.ConnectionPool(connection_class=CustomConnection, host="127.0.0.1", port=1)
+    with pytest.raises(ValueError, match="async_client="):
+        RedisLimiter(client=redis.Redis(connection_pool=pool), company_key="acme")
+    sync_only = RedisLimiter(client=redis.Redis(connection_pool=pool), company_key="acme", async_client=False)
+    assert sync_only.key.endswith(":company:acme")
+    with pytest.raises(TypeError, match="async_client="):
+        RedisLimiter(client=redis.asyncio.Redis.from_url(redis_url), company_key="acme")  # type: ignore[arg-type]
+
+
+async def test_a_sync_only_limiter_says_so_to_async_callers(redis_url: str) -> None:
+    limiter = RedisLimiter(client=redis.Redis.from_url(redis_url), company_key="acme", async_client=False)
+    with pytest.raises(TypeError, match="async_client=False"):
+        await limiter.acquire_async("GET", "/a")
+
+
+def test_errors_name_the_given_clients_server_without_its_password() -> None:
+    port = free_port()
+    client = redis.Redis(host="127.0.0.1", port=port, password="hunter2", socket_timeout=0.5)
+    limiter = RedisLimiter(client=client, company_key="acme")
+    with pytest.raises(LimiterBackendError) as caught:
+        limiter.acquire("GET", "/a")
+    assert f"127.0.0.1:{port}" in str(caught.value) and "hunter2" not in str(caught.value)
+    assert "6379" not in str(caught.value)
+
+
+# -- max_pause: a long 429 pause seen by any process is refused, not slept ----------------------------------
+@pytest.mark.parametrize("use_asyncio", [False, True], ids=["sync", "async"])
+async def test_a_pause_over_max_pause_is_refused(redis_url: str, use_asyncio: bool) -> None:
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def async_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    policy = RateLimitPolicy(learn_from_headers=False)
+    first = RedisLimiter(redis_url, company_key="acme", policy=policy)
+    second = RedisLimiter(
+        redis_url, company_key="acme", policy=policy, sleep=sleep, async_sleep=async_sleep, max_pause=60.0
+    )
+    first.observe(first.acquire("GET", "/a"), 429, {"Retry-After": "300"})
+    with pytest.raises(RateLimitPauseError) as caught:
+        if use_asyncio:
+            await second.acquire_async("GET", "/b")
+        else:
+            second.acquire("GET", "/b")
+    assert caught.value.retry_after == pytest.approx(300.0, abs=5.0)
+    assert (caught.value.scope, caught.value.max_pause) == ("global", 60.0)
+    assert slept == []
+    assert second.stats().refused == 1
+    await second.aclose()
+
+
+def one_slot_policy() -> RateLimitPolicy:
+    return RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
 import pytest
 from front_client import (
     AuthenticationError,
@@ -15,7 +18,7 @@ from front_client import (
     ServerError,
     UnprocessableEntityError,
 )
-from front_client.errors import redact_url
+from front_client.errors import parse_retry_after, redact_url
 from front_core_api.api.conversations import get_conversation_by_id, list_conversations, update_conversation
 from front_core_api.models.update_conversation import UpdateConversation
 
@@ -168,6 +171,36 @@ async def test_rate_limit_error_carries_the_headers(api: Driver) -> None:
         1700000000.0,
     )
     assert "gave up after 1 attempts" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 2.5 ", 2.5),
+        ("-3", 0.0),
+        ("Wed, 21 Oct 2015 08:28:00 GMT", 3600.0),  # an HTTP date: seconds from ``now``
+        ("Wednesday, 21-Oct-15 08:28:00 GMT", 3600.0),  # RFC 850, still an HTTP date
+        ("Wed, 21 Oct 2015 06:28:00 GMT", 0.0),  # already past
+        ("soon", None),
+        ("", None),
+        ("nan", None),
+        ("inf", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after_reads_seconds_and_http_dates(value: str | None, seconds: float | None) -> None:
+    now = 1445412480.0  # 2015-10-21T07:28:00Z
+    assert parse_retry_after(value, now) == (None if seconds is None else pytest.approx(seconds))
+
+
+async def test_rate_limit_error_reads_an_http_date_retry_after(api: Driver) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+    reply = Reply(429, json=error_body(429, "Too Many Requests", "Slow down"), headers={"Retry-After": when})
+    api.front.on("GET", PATH, reply)
+    with pytest.raises(RateLimitError) as caught:
+        await api.call(api.client(max_retries=0), get_conversation_by_id, "cnv_1")
+    assert caught.value.retry_after == pytest.approx(3600.0, abs=5.0)  # the date has 1 s resolution
 
 
 async def test_error_text_holds_no_secret_from_the_url(api: Driver) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
 from front_client import RateLimitError, RetryPolicy, ServerError
-from front_core_api.api.conversations import get_conversation_by_id
+from front_core_api.api.conversations import get_conversation_by_id, update_conversation
 from front_core_api.api.messages import create_message
 from front_core_api.models.outbound_message import OutboundMessage
+from front_core_api.models.update_conversation import UpdateConversation
 
 from .conftest import Driver, Reply, error_body
 
@@ -231,3 +234,86 @@ async def test_429_through_the_default_limiter(api: Driver) -> None:
     stats = client.limiter.stats()  # type: ignore[union-attr]
     assert (stats.sent, stats.responses_429) == (2, 1)
     assert api.sleeps == [3.0]  # the limiter's pause and the retry's wait are the same 3 s, not twice
+
+
+# -- a Retry-After over the cap freezes nothing: neither the retry layer nor the limiter under it ----------
+def http_date(seconds_from_now: float) -> str:
+    return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds_from_now), usegmt=True)
+
+
+async def test_a_long_retry_after_does_not_freeze_the_next_call_in_the_limiter(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("300"), OK)
+    client = api.client(limiter=None)  # the default limiter: its max pause is this client's max_retry_after
+    with pytest.raises(RateLimitError) as first:
+        await api.call(client, get_conversation_by_id, "cnv_1")
+    assert first.value.retry_after == 300.0
+    # The limiter paused everyone for 300 s; the next call is refused at once rather than slept through.
+    with pytest.raises(RateLimitError) as second:
+        await api.call(client, get_conversation_by_id, "cnv_1")
+    assert second.value.retry_after == 300.0  # the time left of the pause (the fake clock has not moved)
+    assert second.value.tier is None
+    assert "max_pause=120" in str(second.value) and "not sent" in str(second.value)
+    assert api.front.count("GET", PATH) == 1  # the second call was never sent
+    assert api.sleeps == []
+    api.clock.now += 250.0  # 50 s of the pause left: within max_pause, so the limiter waits them out
+    assert (await api.call(client, get_conversation_by_id, "cnv_1")).id == "cnv_1"
+    assert api.front.count("GET", PATH) == 2
+    assert api.sleeps == [pytest.approx(50.0)]
+
+
+async def test_the_default_limiters_max_pause_follows_max_retry_after(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("300"))
+    client = api.client(limiter=None, max_retry_after=200, max_retries=0)
+    with pytest.raises(RateLimitError):
+        await api.call(client, get_conversation_by_id, "cnv_1")
+    with pytest.raises(RateLimitError, match="max_pause=200"):
+        await api.call(client, get_conversation_by_id, "cnv_1")
+    api.front.on("GET", PATH, too_many("150"), OK)
+    api.clock.now += 300.0
+    patient = api.client(limiter=None, max_retry_after=200)
+    assert (await api.call(patient, get_conversation_by_id, "cnv_1")).id == "cnv_1"
+    assert api.sleeps == [150.0]  # the retry layer waits Retry-After; the limiter adds nothing
+
+
+async def test_a_long_tier_retry_after_refuses_that_tier_only(api: Driver) -> None:
+    tier_429 = Reply(
+        429,
+        json=error_body(429, "Too Many Requests", "Tier limit"),
+        headers={"Retry-After": "300", "X-Front-Tier": "2"},
+    )
+    api.front.on("PATCH", PATH, tier_429, Reply(204))
+    api.front.on("GET", PATH, OK)
+    client = api.client(limiter=None)
+    archive = UpdateConversation(status="archived")
+    with pytest.raises(RateLimitError):
+        await api.call_detailed(client, update_conversation, "cnv_1", body=archive)
+    with pytest.raises(RateLimitError) as refused:
+        await api.call_detailed(client, update_conversation, "cnv_2", body=archive)
+    assert refused.value.retry_after == 300.0 and refused.value.tier == "2"
+    assert "tier 2" in str(refused.value)
+    assert (await api.call(client, get_conversation_by_id, "cnv_1")).id == "cnv_1"  # untiered: not paused
+    assert api.front.count("PATCH", PATH) == 1 and api.front.count("PATCH", "/conversations/cnv_2") == 0
+    assert api.sleeps == []
+
+
+async def test_an_http_date_retry_after_over_the_cap_raises_at_once(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many(http_date(3600)), OK)
+    client = api.client(limiter=None)
+    with pytest.raises(RateLimitError) as caught:
+        await api.call(client, get_conversation_by_id, "cnv_1")
+    assert caught.value.retry_after == pytest.approx(3600.0, abs=5.0)  # an HTTP date has 1 s resolution
+    assert "exceeds max_retry_after=120" in str(caught.value)
+    assert api.front.count("GET", PATH) == 1
+    with pytest.raises(RateLimitError) as refused:  # and the limiter's pause refuses the next call
+        await api.call(client, get_conversation_by_id, "cnv_1")
+    assert refused.value.retry_after == pytest.approx(3600.0, abs=5.0)
+    assert api.front.count("GET", PATH) == 1
+    assert api.sleeps == []
+
+
+async def test_an_http_date_retry_after_under_the_cap_is_waited_by_the_retry_layer(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many(http_date(30)), OK)
+    await api.call(api.client(limiter=None), get_conversation_by_id, "cnv_1")
+    assert api.front.count("GET", PATH) == 2
+    assert api.sleeps[0] == pytest.approx(30.0, abs=2.0)  # not a short backoff
+    assert sum(api.sleeps) == pytest.approx(api.sleeps[0], abs=0.01)  # the limiter's pause ended with it

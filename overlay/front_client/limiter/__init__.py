@@ -7,8 +7,17 @@
 from typing import TYPE_CHECKING
 
 from front_client.limiter.base import LimiterStats, WaitEvent
-from front_client.limiter.core import Budget, LimiterCore, Permit, RateHeaders, Wait, parse_rate_headers
-from front_client.limiter.errors import LimiterBackendError, LimiterError, LimiterTimeout
+from front_client.limiter.core import (
+    Budget,
+    LimiterCore,
+    Permit,
+    RateHeaders,
+    Refusal,
+    Wait,
+    normalize_tier,
+    parse_rate_headers,
+)
+from front_client.limiter.errors import LimiterBackendError, LimiterError, LimiterTimeout, RateLimitPauseError
 from front_client.limiter.local import InProcessLimiter
 from front_client.limiter.policy import RateLimitPolicy
 
@@ -25,10 +34,13 @@ __all__ = [
     "LimiterTimeout",
     "Permit",
     "RateHeaders",
+    "RateLimitPauseError",
     "RateLimitPolicy",
     "RedisLimiter",
+    "Refusal",
     "Wait",
     "WaitEvent",
+    "normalize_tier",
     "parse_rate_headers",
 ]
 

@@ -8,11 +8,31 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from front_client.limiter.core import Budget, Permit, Wait
+from front_client.limiter.core import Budget, Permit, Refusal, Wait
+from front_client.limiter.errors import RateLimitPauseError
 
-__all__ = ["AsyncLimiter", "LimiterStats", "SyncLimiter", "WaitEvent", "WaitHook", "logger"]
+__all__ = [
+    "DEFAULT_MAX_PAUSE",
+    "AsyncLimiter",
+    "LimiterStats",
+    "SyncLimiter",
+    "WaitEvent",
+    "WaitHook",
+    "check_max_pause",
+    "logger",
+]
 
 logger = logging.getLogger("front_client.limiter")
+
+# The longest 429 pause a limiter waits out by default: the client's default ``max_retry_after``.
+DEFAULT_MAX_PAUSE = 120.0
+
+
+def check_max_pause(max_pause: float | None) -> float | None:
+    """``max_pause`` as given, if it is ``None`` (no cap) or a number >= 0."""
+    if max_pause is not None and not max_pause >= 0:
+        raise ValueError(f"max_pause must be None or >= 0, got {max_pause!r}")
+    return max_pause
 
 
 @dataclass(frozen=True)
@@ -30,13 +50,15 @@ WaitHook = Callable[[WaitEvent], None]
 
 @dataclass(frozen=True)
 class LimiterStats:
-    """A snapshot: what this limiter object did, and the budget it currently believes in."""
+    """A snapshot: what this limiter object did, and the budget it currently believes in. ``refused``:
+    requests refused (``RateLimitPauseError``) because a 429 pause had more than ``max_pause`` left."""
 
     sent: int = 0
     cancelled: int = 0
     waited: int = 0
     waited_seconds: float = 0.0
     timeouts: int = 0
+    refused: int = 0
     responses: int = 0
     responses_429: int = 0
     global_429: int = 0
@@ -50,7 +72,7 @@ class _Recorder:
     def __init__(self, on_wait: WaitHook | None) -> None:
         self._on_wait = on_wait
         self._lock = threading.Lock()
-        self._sent = self._cancelled = self._waited = self._timeouts = 0
+        self._sent = self._cancelled = self._waited = self._timeouts = self._refused = 0
         self._responses = self._r429 = self._global429 = 0
         self._tier429: dict[str, int] = {}
         self._waited_seconds = 0.0
@@ -76,6 +98,22 @@ class _Recorder:
         with self._lock:
             self._timeouts += 1
 
+    def refused(self, method: str, path: str, refusal: Refusal, max_pause: float) -> RateLimitPauseError:
+        """Count and log a refusal; the error to raise."""
+        logger.info(
+            "refusing %s %s: the %s scope is paused (429) for %.1fs more, over max_pause=%gs",
+            method,
+            path,
+            refusal.scope,
+            refusal.seconds,
+            max_pause,
+        )
+        with self._lock:
+            self._refused += 1
+        return RateLimitPauseError(
+            method=method, path=path, scope=refusal.scope, retry_after=refusal.seconds, max_pause=max_pause
+        )
+
     def observed(self, status_code: int, paused: str | None) -> None:
         if status_code == 429:
             logger.info("429 received: %s scope paused", paused)
@@ -96,6 +134,7 @@ class _Recorder:
                 waited=self._waited,
                 waited_seconds=self._waited_seconds,
                 timeouts=self._timeouts,
+                refused=self._refused,
                 responses=self._responses,
                 responses_429=self._r429,
                 global_429=self._global429,

@@ -24,8 +24,19 @@ some unknown instant between its permit and its response, so (by default) its sl
 response: while in flight it occupies the slot, and a slow first request (connection set-up) cannot let the
 next one arrive too early.
 
-*429*: ``Retry-After`` pauses the scope named by ``X-Front-Tier`` (or the global scope) until
-``now + Retry-After``; a retry sent at that instant does not wait again.
+*429*: ``Retry-After`` (seconds or an HTTP date, read by the one parser the retry layer uses too,
+``front_client.errors.parse_retry_after``) pauses the scope named by ``X-Front-Tier`` (or the global scope)
+until ``now + Retry-After``; a retry sent at that instant does not wait again. ``X-Front-Tier`` is matched to
+the tier table leniently (``normalize_tier``: ``"2"``, ``"tier-2"``, ``"Tier 2"`` all name tier 2); a value
+naming no tier of the table pauses the tier of the request that got the 429, or, for a request the table
+does not tier, the global scope (Front limited *something*: pausing a scope no request ever checks would
+let every caller run into the same 429 again).
+
+*Pauses longer than the caller accepts*: ``try_acquire(..., max_pause=...)`` returns a ``Refusal`` instead
+of a ``Wait`` when a 429 pause that applies to the request (global, or its tier) has more than
+``max_pause`` seconds left: the shell raises at once rather than sleeping through a long ``Retry-After``
+(the retry layer refuses to sleep through one too). Ordinary budget waits (a spent window, a busy tier:
+at most one window or tier period) are never refused.
 
 *Fairness*: shells pass ``ahead`` / ``ahead_in_tier``, the number of earlier waiters competing for the same
 budget, which are treated as already holding a slot: FIFO within a scope, while an untiered request is
@@ -38,11 +49,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
+from front_client.errors import parse_retry_after
 from front_client.limiter.policy import RateLimitPolicy
 from front_client.tiers import Tier
 
@@ -52,7 +64,9 @@ __all__ = [
     "LimiterState",
     "Permit",
     "RateHeaders",
+    "Refusal",
     "Wait",
+    "normalize_tier",
     "parse_rate_headers",
 ]
 
@@ -88,9 +102,11 @@ def _float(value: str | None) -> float | None:
 
 
 def parse_rate_headers(headers: Mapping[str, str], wall_now: float) -> RateHeaders:
-    """Parse ``X-RateLimit-*``, ``Retry-After`` (seconds, fractional allowed, or an HTTP date) and
-    ``X-Front-Tier``. ``X-RateLimit-Reset`` is a UNIX timestamp (parsed as a float; milliseconds are
-    recognised); it is returned relative to ``wall_now`` so the caller's clock need not be wall time."""
+    """Parse ``X-RateLimit-*``, ``Retry-After`` (seconds, fractional allowed, or an HTTP date:
+    ``front_client.errors.parse_retry_after``, relative to ``wall_now``) and ``X-Front-Tier`` (as sent,
+    stripped: ``LimiterCore.observe`` matches it to the table). ``X-RateLimit-Reset`` is a UNIX timestamp
+    (parsed as a float; milliseconds are recognised); it is returned relative to ``wall_now`` so the caller's
+    clock need not be wall time."""
     lower = {k.lower(): v for k, v in headers.items()}
     limit = _float(lower.get("x-ratelimit-limit"))
     remaining = _float(lower.get("x-ratelimit-remaining"))
@@ -100,17 +116,7 @@ def parse_rate_headers(headers: Mapping[str, str], wall_now: float) -> RateHeade
         if reset > 1e11:  # milliseconds
             reset /= 1000.0
         reset_in = reset - wall_now if reset > 1e8 else reset  # a small number is already relative
-    retry_after: float | None = None
-    raw_retry = lower.get("retry-after")
-    if raw_retry is not None:
-        retry_after = _float(raw_retry)
-        if retry_after is None:
-            try:
-                retry_after = parsedate_to_datetime(raw_retry).timestamp() - wall_now
-            except (TypeError, ValueError, IndexError):
-                retry_after = None
-        if retry_after is not None:
-            retry_after = max(0.0, retry_after)
+    retry_after = parse_retry_after(lower.get("retry-after"), wall_now)
     tier = lower.get("x-front-tier")
     return RateHeaders(
         limit=int(limit) if limit is not None and limit >= 1 else None,
@@ -119,6 +125,33 @@ def parse_rate_headers(headers: Mapping[str, str], wall_now: float) -> RateHeade
         retry_after=retry_after,
         tier=tier.strip() if tier and tier.strip() else None,
     )
+
+
+_TIER_PREFIX = re.compile(r"^tier(?![a-z])[\s_\-:#.]*", re.IGNORECASE)
+
+
+def normalize_tier(value: str | None, names: Collection[str]) -> str | None:
+    """The name in ``names`` (the tier table's) that an ``X-Front-Tier`` value means, or ``None``.
+
+    Exact first, then without a leading "tier" and separators, case-insensitively (``"tier-2"``,
+    ``"Tier 2"``, ``" 2 "``, ``"TIER_2"`` -> ``"2"``), then the one number it holds (``"burst tier 02"``
+    -> ``"2"``). A value naming no tier of the table (``"tier-9"``) gives ``None``.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text in names:
+        return text
+    by_lower = {name.lower(): name for name in names}
+    for candidate in (text, _TIER_PREFIX.sub("", text).strip()):
+        if candidate and candidate.lower() in by_lower:
+            return by_lower[candidate.lower()]
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) == 1:
+        number = str(int(numbers[0]))
+        if number in names:
+            return number
+    return None
 
 
 @dataclass(frozen=True)
@@ -144,6 +177,20 @@ class Wait:
     scope: str
     poll: bool = False
     holds_global: bool = True
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Not at all: a 429 pause applying to the request has ``seconds`` left, more than the caller's
+    ``max_pause``. ``scope`` is ``"global"`` or the paused tier's name (then also ``tier``). Nothing was
+    taken from the budget: the request may be tried again once the pause is over."""
+
+    seconds: float
+    scope: str
+
+    @property
+    def tier(self) -> str | None:
+        return None if self.scope == "global" else self.scope
 
 
 @dataclass(frozen=True)
@@ -235,14 +282,30 @@ class LimiterCore:
 
     # -- decisions -------------------------------------------------------------------------------------
     def try_acquire(
-        self, now: float, method: str, path: str, *, ahead: int = 0, ahead_in_tier: int = 0
-    ) -> Permit | Wait:
+        self,
+        now: float,
+        method: str,
+        path: str,
+        *,
+        ahead: int = 0,
+        ahead_in_tier: int = 0,
+        max_pause: float | None = None,
+    ) -> Permit | Wait | Refusal:
         """A permit now, or how long to wait. ``ahead``: earlier waiters for the global budget;
-        ``ahead_in_tier``: earlier waiters for this request's tier."""
+        ``ahead_in_tier``: earlier waiters for this request's tier. ``max_pause``: the longest 429 pause
+        (global, or the request's tier) the caller would wait for; a longer one gives a ``Refusal``
+        (``None``: any pause is waited)."""
         s, policy = self.state, self.policy
         tier = policy.tier_for(method, path)
         self._roll(now)
         assert s.window_end is not None
+        if max_pause is not None:
+            pauses = [Refusal(s.paused_until - now, "global")]
+            if tier is not None:
+                pauses.append(Refusal(s.tier_paused.get(tier.name, 0.0) - now, tier.name))
+            refusal = max(pauses, key=lambda pause: pause.seconds)
+            if refusal.seconds > max_pause:
+                return refusal
         waits: list[Wait] = []
         if s.paused_until > now:
             waits.append(Wait(s.paused_until - now, "global pause (429)"))
@@ -339,8 +402,13 @@ class LimiterCore:
         retry_after = rate.retry_after if rate.retry_after is not None else policy.default_retry_after
         until = now + retry_after
         if rate.tier is not None:
-            s.tier_paused[rate.tier] = max(s.tier_paused.get(rate.tier, 0.0), until)
-            return rate.tier
+            # A tier 429: the table's name for it, else the tier of this request (if it has one).
+            tier = normalize_tier(rate.tier, policy.table.tiers) or permit.tier
+            if tier is not None:
+                s.tier_paused[tier] = max(s.tier_paused.get(tier, 0.0), until)
+                return tier
+            # A tier we do not know on a request we do not tier: pausing a scope nobody checks would change
+            # nothing, so pause everyone (for a tier's Retry-After, usually a second or so).
         s.paused_until = max(s.paused_until, until)
         return "global"
 

@@ -7,6 +7,9 @@ core how many earlier waiters compete for the same budget, and wakes the waiters
 shorter. A thread waits on a ``threading.Event``, a task on an ``asyncio.Event`` set through its loop's
 ``call_soon_threadsafe``: nobody spins, and the loop is never blocked. The waiting logic itself is one
 generator (``_steps``) driven by a sync and an async driver that differ only in how they block.
+
+A 429 pause with more than ``max_pause`` seconds left is not waited: the core answers a ``Refusal`` and the
+caller gets ``RateLimitPauseError`` at once, also a caller that was already queued when the 429 came.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import cast
 
-from front_client.limiter.base import LimiterStats, WaitHook, _Recorder
-from front_client.limiter.core import LimiterCore, Permit, Wait, parse_rate_headers
+from front_client.limiter.base import DEFAULT_MAX_PAUSE, LimiterStats, WaitHook, _Recorder, check_max_pause
+from front_client.limiter.core import LimiterCore, Permit, Refusal, Wait, parse_rate_headers
 from front_client.limiter.errors import LimiterTimeout
 from front_client.limiter.policy import RateLimitPolicy
 
@@ -32,6 +35,7 @@ class _Waiter:
         self.method, self.path, self.tier = method, path, tier
         self.permit: Permit | None = None
         self.wait: Wait | None = None
+        self.refusal: Refusal | None = None
         # When the waiter will look again by itself; -inf while it is not blocked.
         self.sleep_until = -math.inf
 
@@ -84,6 +88,13 @@ class InProcessLimiter:
     ``X-RateLimit-Reset`` timestamps. ``sleep`` / ``async_sleep`` replace the event waits (for tests with a
     fake clock; the waiter then cannot be woken early). ``on_wait`` is called (outside any lock) once per
     request that has to wait.
+
+    ``max_pause`` (seconds, default 120 like the client's ``max_retry_after``; ``None``: no cap): after a
+    429, its ``Retry-After`` pauses the global scope or the tier. A request that would have to wait longer
+    than ``max_pause`` for such a pause is not sent and not slept: ``acquire`` raises
+    :class:`~front_client.limiter.errors.RateLimitPauseError` (a ``RateLimitError`` carrying
+    ``retry_after`` = the time left, and the scope / tier) at once. Ordinary budget waits (a spent window,
+    a busy tier) are not capped by it. The client's default limiter gets the client's ``max_retry_after``.
     """
 
     def __init__(
@@ -95,8 +106,10 @@ class InProcessLimiter:
         on_wait: WaitHook | None = None,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
+        max_pause: float | None = DEFAULT_MAX_PAUSE,
     ) -> None:
         self.policy = policy if policy is not None else RateLimitPolicy()
+        self.max_pause = check_max_pause(max_pause)
         self._core = LimiterCore(self.policy)
         self._clock, self._wall_clock = clock, wall_clock
         self._sleep, self._async_sleep = sleep, async_sleep
@@ -116,8 +129,14 @@ class InProcessLimiter:
         for waiter in list(self._queue):
             in_tier = ahead_in_tier.get(waiter.tier, 0) if waiter.tier is not None else 0
             result = self._core.try_acquire(
-                now, waiter.method, waiter.path, ahead=ahead, ahead_in_tier=in_tier
+                now, waiter.method, waiter.path, ahead=ahead, ahead_in_tier=in_tier, max_pause=self.max_pause
             )
+            if isinstance(result, Refusal):  # a 429 pause longer than max_pause: out of the queue, raises
+                waiter.refusal = result
+                self._queue.remove(waiter)
+                if waiter is not caller:
+                    waiter.wake()
+                continue
             if isinstance(result, Permit):
                 waiter.permit = result
                 self._queue.remove(waiter)
@@ -142,17 +161,20 @@ class InProcessLimiter:
         while True:
             now = self._clock()
             with self._lock:
-                if waiter.permit is None:
+                if waiter.permit is None and waiter.refusal is None:
                     self._dispatch(now, caller=waiter)
-                permit, wait = waiter.permit, waiter.wait
+                permit, wait, refusal = waiter.permit, waiter.wait, waiter.refusal
                 seconds = 0.0
-                if permit is None:
+                if permit is None and refusal is None:
                     assert wait is not None
                     seconds = wait.seconds if deadline is None else min(wait.seconds, deadline - now)
                     waiter.sleep_until = now + seconds
             if permit is not None:
                 self._recorder.granted(now - start if announced else 0.0)
                 return permit
+            if refusal is not None:
+                assert self.max_pause is not None
+                raise self._recorder.refused(waiter.method, waiter.path, refusal, self.max_pause)
             assert wait is not None
             if seconds <= 0:
                 self._recorder.timed_out()

@@ -14,6 +14,13 @@ tasks) so compare-and-set conflicts happen only between processes.
 Keys: ``{key_prefix}:{namespace}``, where the namespace is the user's ``company_key`` or ``sha256(token)``
 truncated to 16 hex digits: the raw token never reaches Redis.
 
+Connections: from ``url``, or the given ``client`` (a sync ``redis.Redis``). Async callers need a
+``redis.asyncio`` client bound to their event loop (one per loop): it is made from the same connection
+settings as the sync one (``url``, or the given client's host / port / unix path, db, credentials, TLS and
+timeouts), so sync and async callers always share one Redis and one budget. ``async_client=`` gives it
+explicitly instead; a ``client`` whose settings cannot be carried over (Sentinel, a cluster, a custom
+connection class) is refused at construction unless ``async_client`` is given (``False``: sync use only).
+
 Redis unreachable: ``acquire`` raises ``LimiterBackendError`` (the request is not sent). ``observe`` and
 ``cancel`` log the error instead of raising, because the response already exists; the next ``acquire``
 raises. There is deliberately no silent fallback to unlimited (or per-process) sending: a worker that
@@ -36,20 +43,36 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import redis
 import redis.asyncio
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
-from front_client.limiter.base import LimiterStats, WaitHook, _Recorder, logger
-from front_client.limiter.core import Budget, LimiterCore, LimiterState, Permit, Wait, parse_rate_headers
+from front_client.limiter.base import (
+    DEFAULT_MAX_PAUSE,
+    LimiterStats,
+    WaitHook,
+    _Recorder,
+    check_max_pause,
+    logger,
+)
+from front_client.limiter.core import (
+    Budget,
+    LimiterCore,
+    LimiterState,
+    Permit,
+    Refusal,
+    Wait,
+    parse_rate_headers,
+)
 from front_client.limiter.errors import LimiterBackendError, LimiterTimeout
 from front_client.limiter.policy import RateLimitPolicy
 
@@ -73,6 +96,91 @@ return 1
 """
 
 _MAX_ATTEMPTS = 200
+
+AsyncClientOption = redis.asyncio.Redis | Callable[[], redis.asyncio.Redis] | Literal[False] | None
+
+# The asyncio twin of each connection class whose settings mean the same in both libraries.
+_ASYNC_CONNECTION: Mapping[type[Any], type[Any]] = {
+    redis.Connection: redis.asyncio.Connection,
+    redis.SSLConnection: redis.asyncio.SSLConnection,
+    redis.UnixDomainSocketConnection: redis.asyncio.UnixDomainSocketConnection,
+}
+# Connection settings carried over to the asyncio client (plus the ``ssl_*`` ones its SSL class takes).
+# The rest are objects of the sync library (retry policy, callbacks, parser, pool handlers) or internal
+# bookkeeping: redis.asyncio's own defaults stand in for them.
+_PORTABLE = frozenset(
+    {
+        "host",
+        "port",
+        "path",
+        "db",
+        "username",
+        "password",
+        "credential_provider",
+        "client_name",
+        "lib_name",
+        "lib_version",
+        "protocol",
+        "encoding",
+        "encoding_errors",
+        "decode_responses",
+        "socket_timeout",
+        "socket_connect_timeout",
+        "socket_keepalive",
+        "socket_read_size",
+        "retry_on_timeout",
+        "health_check_interval",
+    }
+)
+_ASYNC_SSL_OPTIONS = frozenset(
+    name
+    for name in inspect.signature(redis.asyncio.SSLConnection.__init__).parameters
+    if name.startswith("ssl_")
+)
+
+
+def _async_connection_settings(client: redis.Redis) -> tuple[type[Any], dict[str, Any]]:
+    """The asyncio connection class and settings reaching the same server as ``client``; ValueError if
+    they cannot be told (a Sentinel or cluster client, a custom connection class, an unportable option)."""
+    pool = getattr(client, "connection_pool", None)
+    connection_class = getattr(pool, "connection_class", None)
+    async_class = _ASYNC_CONNECTION.get(connection_class) if isinstance(connection_class, type) else None
+    if not isinstance(pool, redis.ConnectionPool) or async_class is None:
+        name = getattr(connection_class, "__name__", type(pool).__name__)
+        raise ValueError(
+            f"RedisLimiter(client=...): cannot make an asyncio client reaching the same Redis as this "
+            f"client (connection class {name}); pass async_client=redis.asyncio.Redis(...) (or a function "
+            "making one per event loop), or async_client=False if the limiter is only used synchronously"
+        )
+    given: Mapping[str, Any] = pool.connection_kwargs
+    settings = {k: v for k, v in given.items() if k in _PORTABLE}
+    options = given.get("socket_keepalive_options")
+    if isinstance(options, Mapping):
+        settings["socket_keepalive_options"] = options
+    for name, value in given.items():
+        if not name.startswith("ssl_"):
+            continue
+        if name in _ASYNC_SSL_OPTIONS:
+            settings[name] = value
+        elif value:  # e.g. OCSP validation: dropping it would weaken TLS silently
+            raise ValueError(
+                f"RedisLimiter(client=...): redis.asyncio has no {name}; pass async_client= explicitly"
+            )
+    return async_class, settings
+
+
+def _describe(client: redis.Redis) -> str:
+    """Where a sync client connects, as a URL without credentials (for error messages)."""
+    pool = getattr(client, "connection_pool", None)
+    settings: Mapping[str, Any] = getattr(pool, "connection_kwargs", None) or {}
+    db = settings.get("db", 0)
+    if "path" in settings:
+        return f"unix://{settings['path']}?db={db}"
+    if "host" not in settings:
+        return f"the given {type(client).__name__} client"
+    connection_class = getattr(pool, "connection_class", None)
+    tls = isinstance(connection_class, type) and issubclass(connection_class, redis.SSLConnection)
+    return f"{'rediss' if tls else 'redis'}://{settings['host']}:{settings.get('port', 6379)}/{db}"
 
 
 def namespace_for(*, company_key: str | None = None, token: str | None = None) -> str:
@@ -106,6 +214,7 @@ class _AsyncBinding:
     lock: asyncio.Lock
     read: AsyncScript
     cas: AsyncScript
+    owned: bool = True  # made here (closed by ``aclose``), not given by the caller
 
 
 class RedisLimiter:
@@ -114,6 +223,17 @@ class RedisLimiter:
     ``clock`` measures the caller's timeouts; decisions use Redis' clock. ``poll_interval`` bounds a wait
     whose end depends on another process (the first response), ``max_sleep`` any wait (so a limit raised by
     another process is noticed).
+
+    ``client``: a sync ``redis.Redis`` to use instead of ``url``; async callers then reach the same server
+    through a ``redis.asyncio`` client made from its settings, or through ``async_client``: a
+    ``redis.asyncio.Redis`` (used as is, for one event loop, never closed here), a function making one (called
+    once per event loop), or ``False`` (sync use only: ``acquire_async`` raises). When ``client`` is given
+    and its settings cannot be carried over, construction raises ``ValueError`` unless ``async_client`` is.
+
+    ``max_pause`` (seconds, default 120 like the client's ``max_retry_after``; ``None``: no cap): a request
+    that would wait longer than this for a 429 pause (seen by any process sharing the budget) is not sent:
+    ``acquire`` raises ``RateLimitPauseError`` (a ``RateLimitError`` with ``retry_after`` = the time left
+    and the scope / tier) at once instead of sleeping. Ordinary budget waits are not capped by it.
     """
 
     def __init__(
@@ -133,11 +253,16 @@ class RedisLimiter:
         poll_interval: float = 0.05,
         max_sleep: float = 1.0,
         client: redis.Redis | None = None,
+        async_client: AsyncClientOption = None,
+        max_pause: float | None = DEFAULT_MAX_PAUSE,
     ) -> None:
         self.policy = policy if policy is not None else RateLimitPolicy()
         self.key = f"{key_prefix}:{namespace_for(company_key=company_key, token=token)}"
+        self.max_pause = check_max_pause(max_pause)
         self._url = url
+        self._where = self._safe_url() if client is None else _describe(client)
         self._socket_timeout = socket_timeout
+        self._async_factory = self._async_client_factory(client, async_client)
         self._clock, self._wall_clock = clock, wall_clock
         self._sleep, self._async_sleep = sleep, async_sleep
         self._poll_interval, self._max_sleep = poll_interval, max_sleep
@@ -170,9 +295,43 @@ class RedisLimiter:
     def _commit_args(self, core: LimiterCore, version: str) -> list[str | int]:
         return [version, str(int(version or "0") + 1), core.state.to_json(), self._ttl_ms]
 
+    def _async_client_factory(
+        self, client: redis.Redis | None, async_client: AsyncClientOption
+    ) -> Callable[[], tuple[redis.asyncio.Redis, bool]] | None:
+        """How to get the asyncio client of a loop: (client, made here). ``None``: sync use only."""
+        if client is not None and not isinstance(client, redis.Redis):
+            raise TypeError(
+                f"RedisLimiter(client=...) takes a sync redis.Redis, not {type(client).__name__}; "
+                "give an asyncio client as async_client="
+            )
+        if async_client is False:
+            return None
+        if isinstance(async_client, redis.asyncio.Redis):
+            given = async_client
+            return lambda: (given, False)
+        if async_client is not None:
+            make = async_client
+            return lambda: (make(), True)
+        if client is None:
+            url, timeout = self._url, self._socket_timeout
+            return lambda: (
+                redis.asyncio.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout),
+                True,
+            )
+        async_class, settings = _async_connection_settings(client)
+        max_connections = client.connection_pool.max_connections
+
+        def derived() -> tuple[redis.asyncio.Redis, bool]:
+            pool = redis.asyncio.ConnectionPool(
+                connection_class=async_class, max_connections=max_connections, **settings
+            )
+            return redis.asyncio.Redis.from_pool(pool), True
+
+        return derived
+
     def _unreachable(self, exc: Exception) -> LimiterBackendError:
         return LimiterBackendError(
-            f"Redis rate-limit backend unavailable ({self._safe_url()}): {exc}; not sending unlimited"
+            f"Redis rate-limit backend unavailable ({self._where}): {exc}; not sending unlimited"
         )
 
     def _safe_url(self) -> str:
@@ -197,11 +356,14 @@ class RedisLimiter:
         loop = asyncio.get_running_loop()
         binding = self._async.get(loop)
         if binding is None:
-            client = redis.asyncio.Redis.from_url(
-                self._url, socket_timeout=self._socket_timeout, socket_connect_timeout=self._socket_timeout
-            )
+            if self._async_factory is None:
+                raise TypeError(
+                    "this RedisLimiter was made with async_client=False: it serves sync callers only; "
+                    "pass async_client= (or a client whose settings can be carried over) for asyncio"
+                )
+            client, owned = self._async_factory()
             binding = _AsyncBinding(
-                client, asyncio.Lock(), client.register_script(_READ), client.register_script(_CAS)
+                client, asyncio.Lock(), client.register_script(_READ), client.register_script(_CAS), owned
             )
             self._async[loop] = binding
         return binding
@@ -227,15 +389,18 @@ class RedisLimiter:
         deadline = None if timeout is None else start + timeout
         announced = False
 
-        def attempt(core: LimiterCore, now: float) -> Permit | Wait:
-            return core.try_acquire(now, method, path)
+        def attempt(core: LimiterCore, now: float) -> Permit | Wait | Refusal:
+            return core.try_acquire(now, method, path, max_pause=self.max_pause)
 
         while True:
-            result: Permit | Wait = yield _Txn(attempt)
+            result: Permit | Wait | Refusal = yield _Txn(attempt)
             now = self._clock()
             if isinstance(result, Permit):
                 self._recorder.granted(now - start if announced else 0.0)
                 return result
+            if isinstance(result, Refusal):  # a 429 pause longer than max_pause: not slept through
+                assert self.max_pause is not None
+                raise self._recorder.refused(method, path, result, self.max_pause)
             seconds = min(result.seconds, self._poll_interval if result.poll else self._max_sleep)
             if deadline is not None:
                 if now >= deadline:
@@ -348,6 +513,7 @@ class RedisLimiter:
         self._redis.close()
 
     async def aclose(self) -> None:
+        """Close this loop's asyncio client (unless it was given as ``async_client``)."""
         binding = self._async.pop(asyncio.get_running_loop(), None)
-        if binding is not None:
+        if binding is not None and binding.owned:
             await binding.client.aclose()
