@@ -29,7 +29,14 @@ from front_client.errors import (
     UnexpectedRedirectError,
     UnprocessableEntityError,
 )
-from front_client.limiter import InProcessLimiter, LimiterError, LimiterStats, LimiterTimeout, RateLimitPolicy
+from front_client.limiter import (
+    InProcessLimiter,
+    LimiterError,
+    LimiterStats,
+    LimiterTimeout,
+    RateLimitPauseError,
+    RateLimitPolicy,
+)
 from front_client.pagination import AsyncPaginator, Page, Paginator
 from front_client.transport import RetryPolicy
 
@@ -62,6 +69,7 @@ __all__ = [
     "PermissionDeniedError",
     "PrivateResourceError",
     "RateLimitError",
+    "RateLimitPauseError",
     "RateLimitPolicy",
     "RedisLimiter",
     "RetryPolicy",

@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 from front_core_api.errors import MalformedResponse
 
+from front_client.tiers import load_tier_table, normalize_tier
+
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
@@ -228,7 +230,9 @@ class RateLimitError(FrontError):
     def __init__(self, **kwargs: Any) -> None:
         headers: httpx.Headers = kwargs.get("headers") or httpx.Headers()
         self.retry_after = parse_retry_after(headers.get("retry-after"))
-        self.tier = headers.get("x-front-tier")
+        raw_tier = headers.get("x-front-tier")
+        # The table's name for it ("tier-2" -> "2"), as the limiter uses; the raw value if it names none.
+        self.tier = normalize_tier(raw_tier, load_tier_table().tiers) or raw_tier
         self.limit = _to_int(headers.get("x-ratelimit-limit"))
         self.remaining = _to_int(headers.get("x-ratelimit-remaining"))
         self.reset = _to_float(headers.get("x-ratelimit-reset"))

@@ -11,7 +11,8 @@ one non-empty segment, a trailing slash and the query string are ignored, and th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -151,3 +152,31 @@ def load_tier_table(path: str | Path | None = None) -> TierTable:
 def tier_for(method: str, path: str) -> Tier | None:
     """The tier of a request in the packaged table, or None for an untiered route."""
     return _default_table().tier_for(method, path)
+
+
+# X-Front-Tier may name a tier loosely ("tier-2", "Tier 2"); matched to the table's own names.
+_TIER_PREFIX = re.compile(r"^tier(?![a-z])[\s_\-:#.]*", re.IGNORECASE)
+
+
+def normalize_tier(value: str | None, names: Collection[str]) -> str | None:
+    """The name in ``names`` (the tier table's) that an ``X-Front-Tier`` value means, or ``None``.
+
+    Exact first, then without a leading "tier" and separators, case-insensitively (``"tier-2"``,
+    ``"Tier 2"``, ``" 2 "``, ``"TIER_2"`` -> ``"2"``), then the one number it holds (``"burst tier 02"``
+    -> ``"2"``). A value naming no tier of the table (``"tier-9"``) gives ``None``.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text in names:
+        return text
+    by_lower = {name.lower(): name for name in names}
+    for candidate in (text, _TIER_PREFIX.sub("", text).strip()):
+        if candidate and candidate.lower() in by_lower:
+            return by_lower[candidate.lower()]
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) == 1:
+        number = str(int(numbers[0]))
+        if number in names:
+            return number
+    return None

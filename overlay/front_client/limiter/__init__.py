@@ -14,12 +14,12 @@ from front_client.limiter.core import (
     RateHeaders,
     Refusal,
     Wait,
-    normalize_tier,
     parse_rate_headers,
 )
 from front_client.limiter.errors import LimiterBackendError, LimiterError, LimiterTimeout, RateLimitPauseError
 from front_client.limiter.local import InProcessLimiter
 from front_client.limiter.policy import RateLimitPolicy
+from front_client.tiers import normalize_tier
 
 if TYPE_CHECKING:
     from front_client.limiter.redis_backend import RedisLimiter

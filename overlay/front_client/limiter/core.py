@@ -49,14 +49,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from front_client.errors import parse_retry_after
 from front_client.limiter.policy import RateLimitPolicy
-from front_client.tiers import Tier
+from front_client.tiers import Tier, normalize_tier
 
 __all__ = [
     "Budget",
@@ -125,33 +124,6 @@ def parse_rate_headers(headers: Mapping[str, str], wall_now: float) -> RateHeade
         retry_after=retry_after,
         tier=tier.strip() if tier and tier.strip() else None,
     )
-
-
-_TIER_PREFIX = re.compile(r"^tier(?![a-z])[\s_\-:#.]*", re.IGNORECASE)
-
-
-def normalize_tier(value: str | None, names: Collection[str]) -> str | None:
-    """The name in ``names`` (the tier table's) that an ``X-Front-Tier`` value means, or ``None``.
-
-    Exact first, then without a leading "tier" and separators, case-insensitively (``"tier-2"``,
-    ``"Tier 2"``, ``" 2 "``, ``"TIER_2"`` -> ``"2"``), then the one number it holds (``"burst tier 02"``
-    -> ``"2"``). A value naming no tier of the table (``"tier-9"``) gives ``None``.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if text in names:
-        return text
-    by_lower = {name.lower(): name for name in names}
-    for candidate in (text, _TIER_PREFIX.sub("", text).strip()):
-        if candidate and candidate.lower() in by_lower:
-            return by_lower[candidate.lower()]
-    numbers = re.findall(r"\d+", text)
-    if len(numbers) == 1:
-        number = str(int(numbers[0]))
-        if number in names:
-            return number
-    return None
 
 
 @dataclass(frozen=True)
