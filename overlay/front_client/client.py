@@ -279,8 +279,7 @@ class FrontClient(_FrontClientBase):
         )
         if transport is None:
             transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        network = transport
-        limited = network if self.limiter is None else LimitingTransport(network, self.limiter)
+        limited = transport if self.limiter is None else LimitingTransport(transport, self.limiter)
         stack = RetryTransport(limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock)
         self.set_httpx_client(
             _HttpxClient(
@@ -400,8 +399,7 @@ class AsyncFrontClient(_FrontClientBase):
         )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        network = transport
-        limited = network if self.limiter is None else AsyncLimitingTransport(network, self.limiter)
+        limited = transport if self.limiter is None else AsyncLimitingTransport(transport, self.limiter)
         stack = AsyncRetryTransport(limited, self.retry_policy, sleep=sleep, clock=clock)
         self.set_async_httpx_client(
             _AsyncHttpxClient(
