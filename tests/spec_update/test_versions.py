@@ -75,7 +75,9 @@ def test_each_published_version_generates_a_client_that_works(version: str, tmp_
     port = free_port()
     prism = start_prism(patched, port, tmp_path / "prism.log")
     try:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO_ROOT)])}
+        # This version's front_core_api first; this checkout's overlay (not whatever the venv points at).
+        search_path = [str(tmp_path), str(REPO_ROOT / "overlay"), str(REPO_ROOT)]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(search_path)}
         run = subprocess.run(
             [sys.executable, "-m", "tests.spec_update.version_smoke", str(patched), f"http://127.0.0.1:{port}"],
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
