@@ -68,13 +68,17 @@ def test_probe_first_then_burst() -> None:
 
 
 def test_probe_times_out_and_cancel_releases_it() -> None:
+    timeout = POLICY.probe_timeout_seconds
     core = LimiterCore(POLICY)
-    probe = grant(core, 0.0)
-    assert grant(core, POLICY.probe_timeout_seconds + 0.1).probe  # the first one never came back
+    assert grant(core, 0.0).probe
+    before = wait(core, timeout - 0.5)  # no response yet, probe not timed out: still one at a time
+    assert before.poll and "first response" in before.scope and before.seconds == pytest.approx(0.5)
+    assert grant(core, timeout + 0.1).probe  # the first one never came back: another probe may go
+    assert "first response" in wait(core, timeout + 0.1).scope  # and it is alone again
     core2 = LimiterCore(POLICY)
-    core2.cancel(0.0, grant(core2, 0.0))
+    core2.cancel(0.0, grant(core2, 0.0))  # the probe was never sent: the next request may probe at once
+    assert core2.budget(0.0).used == 0
     assert grant(core2, 0.0).probe
-    assert probe.seq == 0
 
 
 def test_budget_exhausted_waits_until_the_reset_then_resumes() -> None:
@@ -83,8 +87,20 @@ def test_budget_exhausted_waits_until_the_reset_then_resumes() -> None:
         grant(core, 1.0)
     w = wait(core, 1.0)
     assert w.seconds == pytest.approx(9.0)
-    assert grant(core, 10.0)  # the window rolled at the server's reset
+    grant(core, 10.0)  # the window rolled at the server's reset
     assert core.budget(10.0).used == 1
+
+
+def test_global_margin_holds_requests_back_from_the_learnt_limit() -> None:
+    policy = RateLimitPolicy(global_limit=100, window_seconds=10.0, reset_margin_seconds=0.0, global_margin=2)
+    core = LimiterCore(policy)
+    probe = grant(core, 0.0)
+    core.observe(0.0, probe, 200, headers(5, 4, 10.0))  # the plan: 5 per window, 2 of them held back
+    assert core.budget(0.0).remaining == 2
+    grant(core, 0.1)
+    grant(core, 0.1)
+    assert wait(core, 0.1).scope == "global"  # 3 permits (the probe and 2), not 5
+    assert [isinstance(core.try_acquire(10.0, "GET", "/c"), Permit) for _ in range(4)] == [True] * 3 + [False]
 
 
 def test_learns_a_lower_limit_from_headers() -> None:
@@ -138,7 +154,7 @@ def test_lowered_limit_mid_window_blocks_until_reset() -> None:
     grant(core, 0.1)
     core.observe(0.2, p, 200, headers(2, 0, 9.8))
     assert wait(core, 0.3).seconds == pytest.approx(9.7)
-    assert grant(core, 10.0)
+    grant(core, 10.0)
 
 
 def test_global_429_pauses_everyone_and_the_retry_does_not_wait_twice() -> None:
@@ -251,15 +267,13 @@ def test_server_in_a_newer_window_than_ours() -> None:
     core = LimiterCore(policy)
     probe = grant(core, 0.0)
     core.observe(0.0, probe, 200, headers(5, 4, 10.0))
-    for _ in range(4):
-        grant(core, 1.0)
+    permits = [grant(core, 1.0) for _ in range(4)]
     # at 10.2 we still wait for our margin, but a response says the server has rolled.
-    p = grant(core, 10.2) if core.budget(10.2).remaining else None
-    assert p is None
-    late = Permit(4, "GET", "/x", None, 1.0)
-    core.observe(10.2, late, 200, headers(5, 4, 9.8))
+    assert wait(core, 10.2).seconds == pytest.approx(0.8)
+    core.observe(10.2, permits[-1], 200, headers(5, 4, 9.8))
     assert core.state.window_end == pytest.approx(20.0)
     assert core.budget(10.2).used == 1
+    grant(core, 10.2)  # the server's new window has room: no need to wait for ours
 
 
 def test_learning_disabled_ignores_headers_but_honours_429() -> None:

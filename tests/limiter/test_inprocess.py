@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -54,7 +54,7 @@ def test_no_429_and_full_windows(mode: str, emulator: FrontEmulator) -> None:
     assert emulator.window_counts() == [20, 20, 10]
     stats = limiter.stats()
     assert (stats.sent, stats.responses, stats.responses_429) == (50, 50, 0)
-    assert stats.waited > 0 and stats.waited_seconds > 0
+    assert stats.waited > 0
 
 
 def mixed_calls() -> list[Call]:
@@ -240,37 +240,49 @@ async def test_cancelled_waiter_does_not_hold_its_place() -> None:
     assert (await asyncio.wait_for(b, 5)).path == "/b"
 
 
-def test_wait_hook_and_log_line(caplog: pytest.LogCaptureFixture) -> None:
-    events: list[WaitEvent] = []
-    policy = RateLimitPolicy(
-        global_limit=1, window_seconds=0.05, learn_from_headers=False, reset_margin_seconds=0.0
-    )
-    limiter = InProcessLimiter(policy, on_wait=events.append)
-    caplog.set_level(logging.INFO, logger="front_client.limiter")
-    limiter.acquire("GET", "/a")
-    limiter.acquire("GET", "/b")
-    assert [(e.path, e.scope) for e in events] == [("/b", "global")]
-    assert any("waiting" in r.getMessage() and "/b" in r.getMessage() for r in caplog.records)
-    stats = limiter.stats()
-    assert (stats.sent, stats.waited) == (2, 1) and stats.waited_seconds > 0
-
-
-def test_injected_sleep_drives_a_fake_clock() -> None:
-    clock = FakeClock()
+def recording_sleep(clock: FakeClock) -> tuple[list[float], Callable[[float], None]]:
+    """(the recorded sleeps, a sleep that records and advances ``clock``)."""
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)
         clock.now += seconds
 
+    return slept, sleep
+
+
+def test_wait_hook_and_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    events: list[WaitEvent] = []
+    clock = FakeClock()
+    slept, sleep = recording_sleep(clock)
+    policy = RateLimitPolicy(
+        global_limit=1, window_seconds=30.0, learn_from_headers=False, reset_margin_seconds=0.0
+    )
+    limiter = InProcessLimiter(policy, clock=clock, sleep=sleep, on_wait=events.append)
+    caplog.set_level(logging.INFO, logger="front_client.limiter")
+    limiter.acquire("GET", "/a")
+    clock.now = 10.0
+    limiter.acquire("GET", "/b")
+    assert [(e.path, e.scope, e.seconds) for e in events] == [("/b", "global", 20.0)]
+    assert slept == [20.0]
+    assert any("waiting 20.000s" in r.getMessage() and "/b" in r.getMessage() for r in caplog.records)
+    stats = limiter.stats()
+    assert (stats.sent, stats.waited, stats.waited_seconds) == (2, 1, 20.0)
+
+
+def test_injected_sleep_drives_a_fake_clock() -> None:
+    clock = FakeClock()
+    slept, sleep = recording_sleep(clock)
     policy = RateLimitPolicy(
         global_limit=2, window_seconds=60.0, learn_from_headers=False, reset_margin_seconds=0.0
     )
     limiter = InProcessLimiter(policy, clock=clock, sleep=sleep)
     for i in range(5):
         limiter.acquire("GET", f"/{i}")
-    assert slept == [60.0, 60.0]
-    assert clock.now == 120.0
+    assert slept == [60.0, 60.0]  # the 3rd and the 5th request waited for the next window
+    stats = limiter.stats()
+    assert (stats.sent, stats.waited, stats.waited_seconds) == (5, 2, 120.0)
+    assert stats.budget is not None and (stats.budget.used, stats.budget.remaining) == (1, 1)
 
 
 # -- a 429 pause longer than max_pause: refused at once, never slept ---------------------------------------
@@ -278,11 +290,8 @@ def paused_limiter(
     retry_after: str, tier: str | None = None, **options: float | None
 ) -> tuple[InProcessLimiter, FakeClock, list[float]]:
     """A limiter on a fake clock (sleeps recorded) that has just seen a 429 with ``retry_after``."""
-    clock, slept = FakeClock(), []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.now += seconds
+    clock = FakeClock()
+    slept, sleep = recording_sleep(clock)
 
     async def async_sleep(seconds: float) -> None:
         sleep(seconds)
@@ -337,10 +346,7 @@ def test_a_tier_pause_over_max_pause_refuses_that_tier_only() -> None:
 
 
 def test_a_queued_waiter_is_refused_when_a_long_pause_arrives() -> None:
-    limiter = InProcessLimiter(
-        RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
-    )
-    first = limiter.acquire("GET", "/first")
+    limiter, first = exhausted()  # (a fake clock: the pause left is exactly Retry-After)
     with ThreadPoolExecutor(1) as pool:
         waiting = pool.submit(limiter.acquire, "GET", "/waiting")  # the window is spent: an ordinary wait
         while not limiter._queue:
@@ -348,5 +354,5 @@ def test_a_queued_waiter_is_refused_when_a_long_pause_arrives() -> None:
         limiter.observe(first, 429, {"Retry-After": "3600"})  # now it would wait an hour: refused instead
         with pytest.raises(RateLimitPauseError) as caught:
             waiting.result(5)
-    assert caught.value.retry_after == pytest.approx(3600.0, abs=1.0)
+    assert caught.value.retry_after == pytest.approx(3600.0)
     assert limiter._queue == []

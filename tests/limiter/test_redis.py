@@ -215,8 +215,15 @@ async def test_async_callers_use_the_redis_of_the_given_client(redis_url: str) -
     client.close()
 
 
-async def test_an_explicit_async_client_is_used(redis_url: str) -> None:
+async def test_an_explicit_async_client_is_used(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     given = redis.asyncio.Redis.from_url(redis_url)
+    closed: list[str] = []
+    for name in ("aclose", "close"):  # (a closed redis.asyncio client still answers: it reconnects)
+
+        async def spy(*args: Any, name: str = name, **kwargs: Any) -> None:
+            closed.append(name)
+
+        monkeypatch.setattr(given, name, spy)
     client = redis.Redis.from_url(redis_url)
     limiter = RedisLimiter(client=client, async_client=given, company_key="acme", policy=one_slot_policy())
     assert limiter._async_binding().client is given
@@ -224,7 +231,8 @@ async def test_an_explicit_async_client_is_used(redis_url: str) -> None:
     with pytest.raises(LimiterTimeout):
         limiter.acquire("GET", "/second", timeout=0)
     await limiter.aclose()
-    assert await given.ping()  # not ours to close
+    assert closed == []  # not ours to close
+    monkeypatch.undo()
     await given.aclose()
     client.close()
 
@@ -290,3 +298,19 @@ async def test_a_pause_over_max_pause_is_refused(redis_url: str, use_asyncio: bo
 
 def one_slot_policy() -> RateLimitPolicy:
     return RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
+
+
+def test_close_leaves_a_given_client_open(redis_url: str) -> None:
+    given = redis.Redis.from_url(redis_url)
+    closed: list[bool] = []
+    original_close = given.close
+
+    def spy_close() -> None:
+        closed.append(True)
+        original_close()
+
+    given.close = spy_close  # type: ignore[method-assign]
+    RedisLimiter(client=given, company_key="acme", async_client=False).close()
+    assert closed == []  # the caller's client is theirs to close
+    given.close()
+    assert closed == [True]

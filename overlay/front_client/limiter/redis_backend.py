@@ -267,6 +267,7 @@ class RedisLimiter:
         self._sleep, self._async_sleep = sleep, async_sleep
         self._poll_interval, self._max_sleep = poll_interval, max_sleep
         self._ttl_ms = int(max(3600.0, 10 * self.policy.window_seconds) * 1000)
+        self._owns_redis = client is None  # a client the caller passed stays theirs to close
         self._redis: redis.Redis = (
             client
             if client is not None
@@ -510,7 +511,9 @@ class RedisLimiter:
         return self._recorder.snapshot(self._last_budget)
 
     def close(self) -> None:
-        self._redis.close()
+        """Close the Redis client this limiter made (not one given as ``client=``)."""
+        if self._owns_redis:
+            self._redis.close()
 
     async def aclose(self) -> None:
         """Close this loop's asyncio client (unless it was given as ``async_client``)."""
