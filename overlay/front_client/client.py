@@ -241,7 +241,9 @@ class FrontClient(_FrontClientBase):
     - ``transport``: the innermost (network) transport, default an ``httpx.HTTPTransport`` with ``proxy``
       (default: the environment's HTTPS_PROXY / ALL_PROXY unless NO_PROXY lists the host) and ``verify``
       (default True; a CA bundle path or an ``ssl.SSLContext`` for a TLS-inspecting proxy).
-    - ``sleep`` / ``clock``: injectable for tests (retry waits, and the default limiter's).
+    - ``sleep`` / ``clock`` / ``wall_clock``: injectable for tests (retry waits, and the default
+      limiter's; ``clock`` is monotonic seconds, ``wall_clock`` UNIX seconds, which an HTTP-date
+      ``Retry-After`` or ``X-RateLimit-Reset`` is measured against).
     """
 
     limiter: SyncLimiter | None
@@ -261,6 +263,7 @@ class FrontClient(_FrontClientBase):
         verify: VerifyOption = True,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         headers: Mapping[str, str] | None = None,
         raise_on_unexpected_status: bool = False,
     ) -> None:
@@ -275,12 +278,17 @@ class FrontClient(_FrontClientBase):
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
         self.limiter = _choose_limiter(
-            limiter, lambda: InProcessLimiter(clock=clock, sleep=sleep, max_pause=max_retry_after)
+            limiter,
+            lambda: InProcessLimiter(
+                clock=clock, wall_clock=wall_clock, sleep=sleep, max_pause=max_retry_after
+            ),
         )
         if transport is None:
             transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
         limited = transport if self.limiter is None else LimitingTransport(transport, self.limiter)
-        stack = RetryTransport(limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock)
+        stack = RetryTransport(
+            limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
+        )
         self.set_httpx_client(
             _HttpxClient(
                 transport=stack,
@@ -381,6 +389,7 @@ class AsyncFrontClient(_FrontClientBase):
         verify: VerifyOption = True,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         headers: Mapping[str, str] | None = None,
         raise_on_unexpected_status: bool = False,
     ) -> None:
@@ -395,12 +404,17 @@ class AsyncFrontClient(_FrontClientBase):
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
         self.limiter = _choose_limiter(
-            limiter, lambda: InProcessLimiter(clock=clock, async_sleep=sleep, max_pause=max_retry_after)
+            limiter,
+            lambda: InProcessLimiter(
+                clock=clock, wall_clock=wall_clock, async_sleep=sleep, max_pause=max_retry_after
+            ),
         )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
         limited = transport if self.limiter is None else AsyncLimitingTransport(transport, self.limiter)
-        stack = AsyncRetryTransport(limited, self.retry_policy, sleep=sleep, clock=clock)
+        stack = AsyncRetryTransport(
+            limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock
+        )
         self.set_async_httpx_client(
             _AsyncHttpxClient(
                 transport=stack,

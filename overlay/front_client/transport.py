@@ -4,12 +4,13 @@
 ``LimitingTransport`` (``front_client.limiter.transport``) sits under them, so every attempt waits for the
 budget; the network transport (``httpx.HTTPTransport`` by default) is innermost.
 
-What may be sent again is decided by :class:`RetryPolicy` alone (pure: no I/O, no clock, no sleeping), so
-both shells share every decision:
+What may be sent again is decided by :class:`RetryPolicy` alone (pure: no I/O, no clock, no sleeping: the
+shells pass it ``now`` from their injectable ``wall_clock``), so both shells share every decision:
 
 - ``429``: Front did not process the request; any method is re-sent after ``Retry-After`` seconds (or a
-  backoff if absent). A ``Retry-After`` longer than ``max_retry_after`` is not slept through: the 429 is
-  returned at once and becomes a :class:`~front_client.errors.RateLimitError` carrying it.
+  backoff if absent; an HTTP-date ``Retry-After`` is taken relative to the transport's ``wall_clock``).
+  A ``Retry-After`` longer than ``max_retry_after`` is not slept through: the 429 is returned at once and
+  becomes a :class:`~front_client.errors.RateLimitError` carrying it.
 - ``502`` / ``503`` / ``504`` and failures after the request may have left (read timeout, dropped
   connection, protocol error): re-sent only for safe methods (GET, HEAD, OPTIONS). A write (POST, PATCH,
   PUT, DELETE) is never sent twice unless the server provably did not process it.
@@ -81,12 +82,15 @@ class RetryPolicy:
         delay = min(self.backoff_initial * 2**retries_done, self.backoff_max)
         return float(delay * (1 - 0.25 * self.jitter()))
 
-    def response_delay(self, method: str, response: httpx.Response, retries_done: int) -> float | str | None:
+    def response_delay(
+        self, method: str, response: httpx.Response, retries_done: int, now: float | None = None
+    ) -> float | str | None:
         """Seconds to wait before re-sending after ``response``; else why not (str), or ``None`` if the
-        status is not one that is ever retried."""
+        status is not one that is ever retried. ``now`` (UNIX seconds, default ``time.time()``) is what an
+        HTTP-date ``Retry-After`` is measured from."""
         status = response.status_code
         if status == 429:
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = parse_retry_after(response.headers.get("retry-after"), now)
             if retry_after is None:
                 return self.backoff(retries_done)
             if retry_after > self.max_retry_after:
@@ -108,10 +112,17 @@ class RetryPolicy:
 class _Attempts:
     """One request's retry state and log lines: the part of the loop both shells share."""
 
-    def __init__(self, policy: RetryPolicy, request: httpx.Request, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        request: httpx.Request,
+        clock: Callable[[], float],
+        wall_clock: Callable[[], float],
+    ) -> None:
         self.policy = policy
         self.request = request
         self.clock = clock
+        self.wall_clock = wall_clock
         self.retries = 0
         self.waited = 0.0
         self.started = clock()
@@ -130,7 +141,7 @@ class _Attempts:
     def after_response(self, response: httpx.Response) -> float | None:
         """Log; the delay before the next attempt, or ``None`` to return ``response``."""
         self._log(str(response.status_code), response.headers.get("x-ratelimit-remaining"))
-        decision = self.policy.response_delay(self.request.method, response, self.retries)
+        decision = self.policy.response_delay(self.request.method, response, self.retries, self.wall_clock())
         if decision is None:
             return None
         if isinstance(decision, str):
@@ -169,7 +180,11 @@ class _Attempts:
 
 
 class RetryTransport(httpx.BaseTransport):
-    """Re-sends a request through ``inner`` when :class:`RetryPolicy` says it is safe."""
+    """Re-sends a request through ``inner`` when :class:`RetryPolicy` says it is safe.
+
+    ``sleep`` waits between attempts; ``clock`` (monotonic seconds) times them for the log; ``wall_clock``
+    (UNIX seconds) turns an HTTP-date ``Retry-After`` into seconds. All three are injectable for tests.
+    """
 
     def __init__(
         self,
@@ -178,14 +193,16 @@ class RetryTransport(httpx.BaseTransport):
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._inner = inner
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._clock = clock
+        self._wall_clock = wall_clock
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempts = _Attempts(self._policy, request, self._clock)
+        attempts = _Attempts(self._policy, request, self._clock, self._wall_clock)
         while True:
             attempts.start()
             try:
@@ -215,14 +232,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._inner = inner
         self._policy = policy or RetryPolicy()
         self._sleep = sleep or asyncio.sleep
         self._clock = clock
+        self._wall_clock = wall_clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempts = _Attempts(self._policy, request, self._clock)
+        attempts = _Attempts(self._policy, request, self._clock, self._wall_clock)
         while True:
             attempts.start()
             try:

@@ -28,7 +28,9 @@ TOKEN = "tok_SECRET_4f9a1c"  # asserted absent from every log line, repr and exc
 
 @dataclass
 class Reply:
-    """What the stand-in answers. ``delay`` seconds before answering; ``drop`` closes without answering."""
+    """What the stand-in answers. ``delay`` seconds before answering; ``drop`` closes without answering;
+    ``cut_at`` sends only that many bytes of the body (``Content-Length`` still declares all of it), then
+    closes: a transfer cut off mid-body."""
 
     status: int = 200
     json: Any = None
@@ -36,6 +38,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False
+    cut_at: int | None = None
 
 
 @dataclass
@@ -147,6 +150,11 @@ class FrontStandIn:
         for name, value in {**headers, **reply.headers, "Content-Length": str(len(payload))}.items():
             handler.send_header(name, value)
         handler.end_headers()
+        if reply.cut_at is not None:
+            handler.wfile.write(payload[: reply.cut_at])
+            handler.wfile.flush()
+            handler.close_connection = True
+            return
         handler.wfile.write(payload)
 
 
@@ -166,6 +174,14 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
 
 @pytest.fixture
 def front() -> Iterator[FrontStandIn]:
+    server = FrontStandIn()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[FrontStandIn]:
+    """A second stand-in: the same host as ``front`` (127.0.0.1), another port, so another origin."""
     server = FrontStandIn()
     yield server
     server.close()

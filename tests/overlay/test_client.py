@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import socket
+from importlib import metadata
 
 import httpx
 import pytest
@@ -21,7 +23,7 @@ from front_core_api.api.conversations import get_conversation_by_id, list_conver
 from front_core_api.client import AuthenticatedClient
 from front_core_api.models.conversation_response import ConversationResponse
 
-from .conftest import TOKEN, Driver, Reply, error_body
+from .conftest import TOKEN, Driver, FrontStandIn, Reply, error_body
 
 CONVERSATION = {"id": "cnv_1", "subject": "Hello", "status": "assigned"}
 
@@ -92,6 +94,61 @@ async def test_raw_request_goes_through_the_same_stack(api: Driver) -> None:
         await api.request(client, "POST", "/undocumented/other", json={"a": 1})
     assert [r.headers["authorization"] for r in api.front.requests] == [f"Bearer {TOKEN}"] * 2
     assert api.front.requests[0].query == {"q": ["1"]}
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        "https://evilfrontapp.com/conversations",  # ends with "frontapp.com", not a subdomain of it
+        "https://acme.api.frontapp.com:8443/conversations",  # Front's subdomain, another port
+        "https://api2.frontapp.com:8443/conversations",  # the base host, another port
+        "http://api2.frontapp.com/conversations",  # the base host, another scheme
+    ],
+)
+async def test_a_raw_request_to_a_foreign_host_is_not_sent(api: Driver, foreign: str) -> None:
+    client = api.client(reroute=True, base_url="https://api2.frontapp.com")
+    with pytest.raises(ForeignHostError) as caught:
+        await api.request(client, "GET", foreign)
+    assert api.hosts == []  # nothing left the client
+    assert api.front.requests == []
+    assert foreign.split("/")[2] in str(caught.value)
+    assert TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "front_host",
+    [
+        "https://acme.api.frontapp.com/conversations",
+        "https://acme.api.frontapp.com:443/conversations",
+        "https://frontapp.com/conversations",
+        "https://api2.frontapp.com/conversations",
+    ],
+)
+async def test_a_raw_request_to_a_front_host_carries_the_token(api: Driver, front_host: str) -> None:
+    api.front.on("GET", "/conversations", Reply(json={"_results": []}))
+    client = api.client(reroute=True, base_url="https://api2.frontapp.com")
+    await api.request(client, "GET", front_host)
+    assert api.hosts == [httpx.URL(front_host).host]
+    assert api.front.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+async def test_a_raw_request_to_the_base_host_on_another_port_is_not_sent(
+    api: Driver, elsewhere: FrontStandIn
+) -> None:
+    elsewhere.on("GET", "/x", Reply(json={"ok": True}))  # would answer, were anything sent
+    with pytest.raises(ForeignHostError):
+        await api.request(api.client(), "GET", f"{elsewhere.url}/x")
+    assert elsewhere.requests == []
+    assert api.front.requests == []
+
+
+async def test_the_user_agent_names_the_client_and_httpx_versions(api: Driver) -> None:
+    api.front.on("GET", "/conversations/cnv_1", Reply(json=CONVERSATION))
+    await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    version = metadata.version("front-core-client")
+    assert api.front.requests[0].headers["user-agent"] == (
+        f"front-core-client/{version} httpx/{httpx.__version__}"
+    )
 
 
 async def test_default_limiter_is_in_the_stack(api: Driver) -> None:
@@ -170,16 +227,28 @@ def test_a_token_a_header_cannot_carry_is_refused_without_quoting_it(
 
 
 async def test_the_environment_proxy_is_used(api: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Passing our own transport stack makes httpx ignore HTTP(S)_PROXY: the client must apply it itself."""
+    """Passing our own transport stack makes httpx ignore HTTP(S)_PROXY: the client must apply it itself,
+    NO_PROXY included."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", api.front.url)  # the stand-in plays the proxy
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
     api.front.on("GET", "/conversations/cnv_1", Reply(json=CONVERSATION))
     client = api.client(base_url="http://front.invalid")
     conversation = await api.call(client, get_conversation_by_id, "cnv_1")
     assert conversation.id == "cnv_1"
     (through_proxy,) = api.front.requests
     assert through_proxy.headers["host"] == "front.invalid"
+
+    # NO_PROXY lists the API's host: the request goes direct, not to the (unreachable) proxy.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        unused_port = sock.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{unused_port}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = api.client(max_retries=0)  # base_url: the stand-in itself, on 127.0.0.1
+    conversation = await api.call(direct, get_conversation_by_id, "cnv_1")
+    assert conversation.id == "cnv_1"
+    assert api.front.requests[-1].headers["host"] == api.front.url.removeprefix("http://")
 
 
 async def test_a_success_status_httpstatus_does_not_know(api: Driver) -> None:

@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+import httpx
 import pytest
 from front_client import NotFoundError
 from front_core_api.api.attachments import download_attachment
@@ -52,6 +53,26 @@ async def test_a_failed_download_leaves_no_file(api: Driver, tmp_path: Path) -> 
     assert list(tmp_path.iterdir()) == []
 
 
+async def test_a_download_cut_off_mid_body_leaves_no_file_and_the_old_one_intact(
+    api: Driver, tmp_path: Path
+) -> None:
+    half = len(CONTENT) // 2  # Content-Length says 1 MiB; 512 KiB (several chunks) come, then the close
+    headers = {"Content-Type": "application/octet-stream"}
+    api.front.on("GET", FILE_PATH, Reply(body=CONTENT, headers=headers, cut_at=half))
+    client = api.client()
+    fresh = tmp_path / "fresh.bin"
+    with pytest.raises(httpx.RemoteProtocolError):
+        await api.download(client, FILE_PATH, fresh)
+    assert not fresh.exists()
+    existing = tmp_path / "existing.bin"
+    existing.write_bytes(b"the previous version")
+    with pytest.raises(httpx.RemoteProtocolError):
+        await api.download(client, download_attachment, existing, attachment_link_id="fil_1")
+    assert existing.read_bytes() == b"the previous version"
+    assert list(tmp_path.iterdir()) == [existing]  # no temporary .part file left either
+    assert api.front.count("GET", FILE_PATH) == 2
+
+
 async def test_a_download_is_retried_like_any_get(api: Driver, tmp_path: Path) -> None:
     calls: list[Recorded] = []
 
@@ -67,8 +88,9 @@ async def test_a_download_is_retried_like_any_get(api: Driver, tmp_path: Path) -
 
 
 async def test_download_by_url_takes_no_arguments(api: Driver) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="a download by URL takes no operation arguments"):
         await api.download(api.client(), FILE_PATH, io.BytesIO(), attachment_link_id="x")
+    assert api.front.requests == []
 
 
 async def test_a_downloaded_file_gets_the_usual_mode_not_a_private_one(api: Driver, tmp_path: Path) -> None:

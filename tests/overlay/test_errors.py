@@ -126,6 +126,8 @@ async def test_status_outside_httpstatus_is_a_server_error_not_a_valueerror(api:
         "You do not have access to the resources of this teammate",
         'This agent is not allowed to read the "conversation" with ID: "cnv_1"',
         'This agent is not allowed to read the "message template" with ID: "rsp_1"',
+        "You cannot access this individual resource with this token",
+        "The conversation is in a private inbox",
     ],
 )
 async def test_private_resource_error_tells_the_fix(api: Driver, message: str) -> None:
@@ -138,6 +140,15 @@ async def test_private_resource_error_tells_the_fix(api: Driver, message: str) -
     assert 'Settings > My preferences > "Allow access to my individual resources via the API"' in text
     assert "only API tokens generated in Front" in text
     assert "OAuth" in text
+
+
+async def test_private_resource_wording_only_in_the_details(api: Driver) -> None:
+    body = error_body(403, "Forbidden", "Access denied", ["cnv_1 belongs to a private inbox"])
+    api.front.on("GET", PATH, Reply(403, json=body))
+    with pytest.raises(PrivateResourceError) as caught:
+        await api.call(api.client(), get_conversation_by_id, "cnv_1")
+    assert "cnv_1 belongs to a private inbox" in str(caught.value)
+    assert "Allow access to my individual resources via the API" in str(caught.value)
 
 
 async def test_other_403_names_the_scope_the_operation_needs(api: Driver) -> None:

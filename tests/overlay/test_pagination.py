@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from front_client import ForeignHostError, FrontClientError, ServerError
+from front_client import ForeignHostError, FrontClientError, PermissionDeniedError, ServerError
 from front_core_api.api.conversations import list_conversations
 from front_core_api.api.message_templates import list_message_templates
 from front_core_api.models.conversation_response import ConversationResponse
 from front_core_api.models.message_template_response import MessageTemplateResponse
 
-from .conftest import TOKEN, Driver, Recorded, Reply, error_body
+from .conftest import TOKEN, Driver, FrontStandIn, Recorded, Reply, error_body
 
 
 def conversations_pages(
@@ -91,7 +91,14 @@ async def test_next_link_on_a_front_subdomain_is_followed(api: Driver) -> None:
 
 @pytest.mark.parametrize(
     "foreign",
-    ["https://evil.example.com", "http://acme.api.frontapp.com", "https://frontapp.com.evil.example"],
+    [
+        "https://evil.example.com",
+        "http://acme.api.frontapp.com",
+        "https://frontapp.com.evil.example",
+        "https://evilfrontapp.com",  # ends with "frontapp.com", but is not a subdomain of it
+        "https://acme.api.frontapp.com:8443",  # Front's subdomain, another port
+        "https://frontapp.com:8443",
+    ],
 )
 async def test_next_link_to_a_foreign_host_is_refused(api: Driver, foreign: str) -> None:
     conversations_pages(api, pages=2, next_host=foreign)
@@ -107,6 +114,63 @@ async def test_next_link_to_a_foreign_host_is_refused(api: Driver, foreign: str)
 
 def httpx_host(url: str) -> str:
     return url.split("://", 1)[1]
+
+
+async def test_next_link_to_the_base_host_on_another_port_is_refused(
+    api: Driver, elsewhere: FrontStandIn
+) -> None:
+    """Same scheme and host as ``base_url`` (127.0.0.1), another port: another origin, not sent there."""
+    route = conversations_pages(api, pages=2, next_host=elsewhere.url)
+    elsewhere.on("GET", "/conversations", route)  # would answer, were anything sent
+    items: list[Any] = []
+    with pytest.raises(ForeignHostError) as caught:
+        await api.collect(api.client(), items, list_conversations)
+    assert len(items) == 2
+    assert elsewhere.requests == []
+    assert len(api.front.requests) == 1
+    assert httpx_host(elsewhere.url) in str(caught.value)
+
+
+@pytest.mark.parametrize(("case", "pages"), [("page 1 links to itself", 1), ("page 2 links to page 1", 2)])
+async def test_a_next_link_to_a_page_already_fetched_stops(api: Driver, case: str, pages: int) -> None:
+    """A ``next`` URL already fetched is the end of the list, not a loop."""
+    first_url = f"{api.front.url}/conversations?limit=2"  # what the first request asks, exactly
+    second_url = f"{api.front.url}/conversations?page_token=p2"
+    links = {"p1": first_url if pages == 1 else second_url, "p2": first_url}
+
+    def route(request: Recorded) -> Reply:
+        token = request.query.get("page_token", ["p1"])[0]
+        # A client that loops still ends (and fails the counts below) rather than hanging the run.
+        following = links[token] if len(api.front.requests) <= 5 else None
+        return Reply(json={"_pagination": {"next": following}, "_results": [{"id": f"cnv_{token}"}]})
+
+    api.front.on("GET", "/conversations", route)
+    client = api.client()
+    items = await api.collect(client, [], list_conversations, limit=2)
+    assert [item.id for item in items] == [f"cnv_p{n}" for n in range(1, pages + 1)]
+    assert len(api.front.requests) == pages
+    found = await api.pages(client, list_conversations, limit=2)
+    assert len(found) == pages
+    assert found[-1].next_url is None
+
+
+async def test_an_error_on_page_2_still_names_the_operation_and_its_scopes(api: Driver) -> None:
+    """The ``front_operation`` extension goes with every page's request, not only the first."""
+    pages = conversations_pages(api, pages=3)
+
+    def route(request: Recorded) -> Reply:
+        if request.query.get("page_token") == ["p2"]:
+            return Reply(403, json=error_body(403, "Forbidden", "Insufficient scope"))
+        return pages(request)
+
+    api.front.on("GET", "/conversations", route)
+    items: list[Any] = []
+    with pytest.raises(PermissionDeniedError) as caught:
+        await api.collect(api.client(), items, list_conversations)
+    assert len(items) == 2
+    assert caught.value.operation_id == "list_conversations"
+    assert caught.value.required_scopes == ("conversations:read",)
+    assert "conversations:read" in str(caught.value)
 
 
 async def test_operation_without_paging_parameters(api: Driver) -> None:
@@ -130,7 +194,7 @@ async def test_bad_arguments_fail_before_any_request(api: Driver) -> None:
         client.paginate(list_conversations, limit=101)
     with pytest.raises(TypeError, match="not a generated Front operation"):
         client.paginate(len)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'no_such_argument'"):
         client.paginate(list_conversations, no_such_argument=1)
     assert api.front.requests == []
 

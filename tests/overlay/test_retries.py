@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
-from front_client import RateLimitError, RetryPolicy, ServerError
+from front_client import AsyncFrontClient, RateLimitError, RetryPolicy, ServerError
 from front_core_api.api.conversations import get_conversation_by_id, update_conversation
 from front_core_api.api.messages import create_message
 from front_core_api.models.outbound_message import OutboundMessage
 from front_core_api.models.update_conversation import UpdateConversation
 
-from .conftest import Driver, Reply, error_body
+from .conftest import TOKEN, Driver, FrontStandIn, Recorded, Reply, error_body
 
 PATH = "/conversations/cnv_1"
 SEND = "/channels/cha_1/messages"
@@ -311,9 +312,92 @@ async def test_an_http_date_retry_after_over_the_cap_raises_at_once(api: Driver)
     assert api.sleeps == []
 
 
+# A wall clock decades from the real one: a layer still reading time.time() would see a Retry-After
+# decades long (and refuse it), not the 30 s the fake clock says.
+FAKE_EPOCH = 4_000_000_000  # 2096-10-02T07:06:40Z, whole seconds like an HTTP date
+
+
 async def test_an_http_date_retry_after_under_the_cap_is_waited_by_the_retry_layer(api: Driver) -> None:
-    api.front.on("GET", PATH, too_many(http_date(30)), OK)
-    await api.call(api.client(limiter=None), get_conversation_by_id, "cnv_1")
+    start = api.clock()
+
+    def wall_clock() -> float:  # moves with the fake monotonic clock, so with the recorded sleeps
+        return FAKE_EPOCH + api.clock() - start
+
+    when = format_datetime(datetime.fromtimestamp(FAKE_EPOCH + 30, UTC), usegmt=True)
+    api.front.on("GET", PATH, too_many(when), OK)
+    client = api.client(limiter=None, wall_clock=wall_clock)  # the default limiter gets it too
+    await api.call(client, get_conversation_by_id, "cnv_1")
     assert api.front.count("GET", PATH) == 2
-    assert api.sleeps[0] == pytest.approx(30.0, abs=2.0)  # not a short backoff
-    assert sum(api.sleeps) == pytest.approx(api.sleeps[0], abs=0.01)  # the limiter's pause ended with it
+    # The retry layer waits exactly the date's 30 s; the limiter's pause (same date, same clock) ended
+    # with it, so it adds no wait of its own.
+    assert api.sleeps == [30.0]
+
+
+def test_the_policy_reads_an_http_date_against_the_given_now() -> None:
+    when = format_datetime(datetime.fromtimestamp(FAKE_EPOCH + 30, UTC), usegmt=True)
+    response = httpx.Response(429, headers={"Retry-After": when})
+    assert RetryPolicy().response_delay("GET", response, 0, FAKE_EPOCH) == 30.0
+    assert RetryPolicy().response_delay("GET", response, 0, FAKE_EPOCH + 40) == 0.0
+
+
+# -- without an injected sleep, the asyncio client's waits are awaited: the event loop keeps running --------
+TICK = 0.01  # the ticker's period; a 0.2 s wait holds about 20 ticks
+# A blocking wait lets at most an overdue tick or two through (when the loop gets back control); an
+# awaited one lets about 20. The threshold is far from both.
+MIN_TICKS = 5
+
+
+class Ticker:
+    """A task counting its own wake-ups, every ``TICK`` seconds, while the test's calls run."""
+
+    def __init__(self) -> None:
+        self.ticks = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(TICK)
+            self.ticks += 1
+
+    async def __aenter__(self) -> Ticker:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+def two_answers(front: FrontStandIn, ticker: Ticker, first: Reply) -> list[int]:
+    """``PATH`` answers ``first``, then ``OK``; returns the tick counts seen as each request arrived."""
+    seen: list[int] = []
+
+    def route(request: Recorded) -> Reply:
+        seen.append(ticker.ticks)
+        return first if len(seen) == 1 else OK
+
+    front.on("GET", PATH, route)
+    return seen
+
+
+async def test_the_default_async_retry_sleep_does_not_block_the_loop(front: FrontStandIn) -> None:
+    async with Ticker() as ticker:
+        seen = two_answers(front, ticker, too_many("0.2"))
+        async with AsyncFrontClient(TOKEN, base_url=front.url, limiter=False) as client:  # no sleep=
+            result = await get_conversation_by_id.asyncio("cnv_1", client=client)
+    assert result is not None and result.id == "cnv_1"
+    first, second = seen
+    assert second - first >= MIN_TICKS  # the ticker ran while the retry layer waited
+
+
+async def test_the_default_limiters_async_wait_does_not_block_the_loop(front: FrontStandIn) -> None:
+    async with Ticker() as ticker:
+        seen = two_answers(front, ticker, too_many("0.2"))
+        # The default limiter, no sleep=; max_retries=0: no retry wait, only the limiter's pause.
+        async with AsyncFrontClient(TOKEN, base_url=front.url, max_retries=0) as client:
+            with pytest.raises(RateLimitError):
+                await get_conversation_by_id.asyncio("cnv_1", client=client)
+            result = await get_conversation_by_id.asyncio("cnv_1", client=client)
+    assert result is not None and result.id == "cnv_1"
+    first, second = seen
+    assert second - first >= MIN_TICKS  # the ticker ran while the limiter waited out the 429's pause
