@@ -13,7 +13,9 @@ import httpx
 import pytest
 import yaml
 from front_client import FrontClient
+from front_core_api.api.conversations import update_conversation
 from front_core_api.api.tags import get_tag, list_tags
+from front_core_api.models import UpdateConversation
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
 from .conftest import CASSETTES, FILTERED, LIVE, PRISM_URL, TEST_TOKEN, TOKEN_HEADERS, secrets
@@ -115,3 +117,21 @@ def test_a_request_missing_from_its_cassette_fails() -> None:
         with pytest.raises(CannotOverwriteExistingCassetteException):
             list_tags.sync_detailed(client=client, limit=7)  # not what was recorded: never sent
         assert list_tags.sync_detailed(client=client).status_code == 200  # what was recorded: replayed
+
+
+@pytest.mark.skipif(RECORDING or LIVE, reason="replay only")
+@pytest.mark.vcr
+@pytest.mark.default_cassette("update-conversation")
+def test_a_write_with_another_body_than_recorded_fails() -> None:
+    """Bodies are matched on replay: a PATCH that sends other fields than were recorded is never answered."""
+    clock = FakeClock()
+    with FrontClient(TEST_TOKEN, base_url=PRISM_URL, clock=clock, sleep=clock.sleep) as client:
+        with pytest.raises(CannotOverwriteExistingCassetteException):
+            update_conversation.sync_detailed(
+                "conversation_id_1", client=client, body=UpdateConversation.from_dict({"status": "archived"})
+            )
+        recorded = UpdateConversation.from_dict({})  # the recorded body, '{}': replayed
+        assert (
+            update_conversation.sync_detailed("conversation_id_1", client=client, body=recorded).status_code
+            == 204
+        )

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from tools import fetch_spec, generate, patch_spec
 
@@ -91,7 +92,7 @@ def test_a_vanished_target_is_reported_by_name(tmp_path: Path) -> None:
 
 def test_an_invalid_patched_spec_is_refused() -> None:
     spec = {"openapi": "3.0.0", "info": {"title": "t"}, "paths": {}}  # info.version is required
-    with pytest.raises(Exception, match="version"):
+    with pytest.raises(OpenAPIValidationError, match="'version' is a required property"):
         patch_spec.patch(spec, PATCHES, TIERS)
 
 
@@ -157,6 +158,63 @@ def test_generator_warnings_must_be_explained() -> None:
     assert generate.unexplained(warnings, [{"pattern": "schemas/Foo", "reason": "known"}]) == []
     allowed = yaml.safe_load(generate.ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
     assert all(rule.get("reason") for rule in allowed)
+
+
+WARNING_LOG = (
+    "Generating x\nWarning(s) encountered while generating. Client was generated, but some pieces may be"
+    " missing\n\nUnable to process schema /components/schemas/Foo:\nsomething odd\n\n"
+    "If you believe this was a mistake or this tool is missing a feature you need, please open an issue"
+)
+
+
+def test_an_unexplained_generator_warning_is_refused() -> None:
+    with pytest.raises(generate.GenerationError, match=r"1 generator warning\(s\) not explained") as raised:
+        generate.check_warnings(WARNING_LOG, [{"pattern": "schemas/Bar", "reason": "another one"}])
+    assert "Unable to process schema /components/schemas/Foo:\nsomething odd" in str(raised.value)
+    explained = generate.check_warnings(WARNING_LOG, [{"pattern": "schemas/Foo", "reason": "known"}])
+    assert explained == ["Unable to process schema /components/schemas/Foo:\nsomething odd"]
+    assert generate.check_warnings("Generating x\n", []) == []
+
+
+def weird_spec(tmp_path: Path) -> Path:
+    """A valid spec the real generator warns about (a request body of a content type it cannot handle)."""
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/odd": {
+                "post": {
+                    "operationId": "post-odd",
+                    "requestBody": {"content": {"application/x-weird": {"schema": {"type": "string"}}}},
+                    "responses": ok,
+                }
+            }
+        },
+    }
+    path = tmp_path / "weird.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
+def test_generate_fails_on_a_generator_warning_not_in_the_allow_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "out" / "front_core_api"
+    output.mkdir(parents=True)
+    (output / "previous.py").write_text("# the last good client\n", encoding="utf-8")
+
+    with pytest.raises(generate.GenerationError, match="Unsupported content type application/x-weird"):
+        generate.generate(weird_spec(tmp_path), output)  # the real allow-list explains no such warning
+    assert [p.name for p in output.iterdir()] == ["previous.py"]  # the last good client is kept
+
+    allow_list = tmp_path / "generator-warnings.yaml"
+    allow_list.write_text(
+        '- {pattern: "application/x-weird", reason: "this test\'s spec"}\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(generate, "ALLOWED_WARNINGS", allow_list)
+    assert generate.generate(weird_spec(tmp_path), output) == ["Unsupported content type application/x-weird"]
+    assert (output / "__init__.py").exists() and not (output / "previous.py").exists()
 
 
 def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
