@@ -10,6 +10,7 @@ with FrontClient() as client:                       # token from FRONT_API_TOKEN
 
 from typing import TYPE_CHECKING
 
+from front_client._version import __version__
 from front_client.client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, TOKEN_ENV, AsyncFrontClient, FrontClient
 from front_client.errors import (
     AuthenticationError,
@@ -76,6 +77,7 @@ __all__ = [
     "ServerError",
     "UnexpectedRedirectError",
     "UnprocessableEntityError",
+    "__version__",
 ]
 
 

@@ -27,13 +27,13 @@ import ssl
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
-from importlib import metadata
 from typing import Any, NoReturn, TypeVar
 
 import httpx
 from front_core_api.client import AuthenticatedClient
 
 from front_client import multipart
+from front_client._version import __version__
 from front_client.auth import FrontAuth, HostPolicy, redirect_target
 from front_client.downloads import Destination, Sink, Source, download_request
 from front_client.errors import (
@@ -65,11 +65,7 @@ L = TypeVar("L")
 
 
 def _user_agent() -> str:
-    try:
-        version = metadata.version("front-core-client")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"front-core-client/{version} httpx/{httpx.__version__}"
+    return f"front-core-client/{__version__} httpx/{httpx.__version__}"
 
 
 def _resolve_token(token: str | None) -> str:

@@ -27,7 +27,6 @@ status, elapsed time, ``X-RateLimit-Remaining``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import time
@@ -236,7 +235,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._inner = inner
         self._policy = policy or RetryPolicy()
-        self._sleep = sleep or asyncio.sleep
+        if sleep is None:
+            import asyncio  # here, not at the top: a sync-only program need not import asyncio (~25 ms)
+
+            sleep = asyncio.sleep
+        self._sleep = sleep
         self._clock = clock
         self._wall_clock = wall_clock
 

@@ -14,7 +14,6 @@ caller gets ``RateLimitPauseError`` at once, also a caller that was already queu
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
 import threading
@@ -61,6 +60,8 @@ class _ThreadWaiter(_Waiter):
 
 class _AsyncWaiter(_Waiter):
     def __init__(self, method: str, path: str, tier: str | None) -> None:
+        import asyncio  # here, not at the top: a sync-only program need not import asyncio (~25 ms)
+
         super().__init__(method, path, tier)
         self.loop = asyncio.get_running_loop()
         self.event = asyncio.Event()
@@ -73,6 +74,8 @@ class _AsyncWaiter(_Waiter):
         if sleep is not None:
             await sleep(seconds)
         else:
+            import asyncio
+
             try:
                 async with asyncio.timeout(seconds):
                     await self.event.wait()
