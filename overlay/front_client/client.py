@@ -281,7 +281,11 @@ class FrontClient(_FrontClientBase):
         )
         if transport is None:
             transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        limited = transport if self.limiter is None else LimitingTransport(transport, self.limiter)
+        limited = (
+            transport
+            if self.limiter is None
+            else LimitingTransport(transport, self.limiter, base_url=base_url)
+        )
         stack = RetryTransport(
             limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
         )
@@ -407,7 +411,11 @@ class AsyncFrontClient(_FrontClientBase):
         )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        limited = transport if self.limiter is None else AsyncLimitingTransport(transport, self.limiter)
+        limited = (
+            transport
+            if self.limiter is None
+            else AsyncLimitingTransport(transport, self.limiter, base_url=base_url)
+        )
         stack = AsyncRetryTransport(
             limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock
         )

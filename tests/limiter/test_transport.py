@@ -10,20 +10,22 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from front_client import AsyncFrontClient, FrontClient
 from front_client.limiter import InProcessLimiter, RateLimitPolicy, RedisLimiter
-from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport, _base_path, route_path
 
 TIER_1 = ("POST", "/exports")  # tier 1: 1 request per second
 OTHER_TIER_1 = ("POST", "/teams/tim_1/exports")
+UNTIERED = ("GET", "/tags")
 MODES = ["sync", "async"]
 
 
 @dataclass
 class Network:
-    """A mock network on a fake clock: the first request raises ``error`` after ``latency`` seconds, the
-    others get a 200 at once. ``sent_at``: the clock when each request reached it."""
+    """A mock network on a fake clock: the first request raises ``error`` (if any) after ``latency``
+    seconds, the others get a 200 at once. ``sent_at``: the clock when each request reached it."""
 
-    error: httpx.TransportError
+    error: httpx.TransportError | None
     latency: float = 0.0
     now: float = 0.0
     slept: list[float] = field(default_factory=list)
@@ -41,7 +43,7 @@ class Network:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.sent_at.append(self.now)
-        if len(self.sent_at) == 1:
+        if len(self.sent_at) == 1 and self.error is not None:
             self.now += self.latency
             raise self.error
         return httpx.Response(200)
@@ -57,12 +59,12 @@ async def send_two(mode: str, network: Network, limiter: InProcessLimiter) -> in
     mock = httpx.MockTransport(network.handler)
     if mode == "sync":
         with httpx.Client(base_url="https://api.test", transport=LimitingTransport(mock, limiter)) as client:
-            with pytest.raises(type(network.error)):
+            with pytest.raises(httpx.TransportError):
                 client.request(*TIER_1)
             return client.request(*OTHER_TIER_1).status_code
     transport = AsyncLimitingTransport(mock, limiter)
     async with httpx.AsyncClient(base_url="https://api.test", transport=transport) as client:
-        with pytest.raises(type(network.error)):
+        with pytest.raises(httpx.TransportError):
             await client.request(*TIER_1)
         return (await client.request(*OTHER_TIER_1)).status_code
 
@@ -119,3 +121,45 @@ async def test_a_connect_error_gives_the_tier_slot_back_in_redis(mode: str, redi
     stats = limiter.stats()
     assert (stats.sent, stats.cancelled, stats.waited, stats.timeouts) == (1, 1, 0, 0)
     limiter.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_tiers_are_matched_below_a_base_url_path(mode: str) -> None:
+    """An API gateway mounting Front under ``/front``: ``/front/exports`` is still tier 1 for the limiter."""
+    network = Network(error=None)
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return network.handler(request)
+
+    limiter = network.limiter()
+    mock = httpx.MockTransport(handler)
+    base_url = "https://gateway.test/front/"
+    if mode == "sync":
+        with FrontClient("token", base_url=base_url, transport=mock, limiter=limiter) as client:
+            statuses = [client.request(*call).status_code for call in (TIER_1, OTHER_TIER_1, UNTIERED)]
+    else:
+        async with AsyncFrontClient("token", base_url=base_url, transport=mock, limiter=limiter) as aclient:
+            statuses = [
+                (await aclient.request(*call)).status_code for call in (TIER_1, OTHER_TIER_1, UNTIERED)
+            ]
+    assert statuses == [200, 200, 200]
+    assert seen == ["/front/exports", "/front/teams/tim_1/exports", "/front/tags"]
+    assert network.slept == [pytest.approx(1.0)]  # the second tier-1 request waited for the first's second
+    assert network.sent_at == [0.0, pytest.approx(1.0), pytest.approx(1.0)]  # untiered: no wait
+
+
+@pytest.mark.parametrize(
+    ("url", "base_url", "route"),
+    [
+        ("https://gateway.test/front/exports", "https://gateway.test/front", "/exports"),
+        ("https://gateway.test/front", "https://gateway.test/front/", "/"),
+        ("https://gateway.test/frontier/exports", "https://gateway.test/front", "/frontier/exports"),
+        ("https://acme.api.frontapp.com/exports", "https://gateway.test/front", "/exports"),
+        ("https://api2.frontapp.com/exports", "https://api2.frontapp.com", "/exports"),
+        ("https://api2.frontapp.com/exports", None, "/exports"),
+    ],
+)
+def test_the_route_is_the_path_below_the_base_url(url: str, base_url: str | None, route: str) -> None:
+    assert route_path(httpx.URL(url), _base_path(base_url)) == route

@@ -2,6 +2,9 @@
 
 They never retry (the retry layer above does, and its re-sent request meets the limiter again) and pass the
 response through unchanged. A request that fails to connect was never sent: its slot is given back.
+
+Tiers are matched on the route as Front sees it: with a ``base_url`` below a path (an API gateway at
+``https://gateway.example/front``), that path is not part of the route (``/front/exports`` is ``/exports``).
 """
 
 from __future__ import annotations
@@ -16,14 +19,33 @@ __all__ = ["AsyncLimitingTransport", "LimitingTransport"]
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
+def route_path(url: httpx.URL, base_path: str) -> str:
+    """The path of ``url`` without the ``base_path`` the API is mounted under (``""``: none)."""
+    path = url.path
+    if base_path and (path == base_path or path.startswith(base_path + "/")):
+        return path[len(base_path) :] or "/"
+    return path
+
+
+def _base_path(base_url: str | None) -> str:
+    return httpx.URL(base_url).path.rstrip("/") if base_url else ""
+
+
 class LimitingTransport(httpx.BaseTransport):
     def __init__(
-        self, inner: httpx.BaseTransport, limiter: SyncLimiter, *, acquire_timeout: float | None = None
+        self,
+        inner: httpx.BaseTransport,
+        limiter: SyncLimiter,
+        *,
+        acquire_timeout: float | None = None,
+        base_url: str | None = None,
     ) -> None:
         self._inner, self._limiter, self._acquire_timeout = inner, limiter, acquire_timeout
+        self._base_path = _base_path(base_url)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        permit = self._limiter.acquire(request.method, request.url.path, timeout=self._acquire_timeout)
+        route = route_path(request.url, self._base_path)
+        permit = self._limiter.acquire(request.method, route, timeout=self._acquire_timeout)
         try:
             response = self._inner.handle_request(request)
         except _NOT_SENT:
@@ -41,14 +63,19 @@ class LimitingTransport(httpx.BaseTransport):
 
 class AsyncLimitingTransport(httpx.AsyncBaseTransport):
     def __init__(
-        self, inner: httpx.AsyncBaseTransport, limiter: AsyncLimiter, *, acquire_timeout: float | None = None
+        self,
+        inner: httpx.AsyncBaseTransport,
+        limiter: AsyncLimiter,
+        *,
+        acquire_timeout: float | None = None,
+        base_url: str | None = None,
     ) -> None:
         self._inner, self._limiter, self._acquire_timeout = inner, limiter, acquire_timeout
+        self._base_path = _base_path(base_url)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        permit = await self._limiter.acquire_async(
-            request.method, request.url.path, timeout=self._acquire_timeout
-        )
+        route = route_path(request.url, self._base_path)
+        permit = await self._limiter.acquire_async(request.method, route, timeout=self._acquire_timeout)
         try:
             response = await self._inner.handle_async_request(request)
         except _NOT_SENT:
