@@ -144,6 +144,62 @@ async def test_a_task_cancelled_while_its_permit_is_being_stored_gives_it_back(r
     await limiter.aclose()
 
 
+@pytest.mark.parametrize("record", ["observe", "cancel"])
+async def test_a_task_cancelled_before_its_permit_is_settled_still_settles_it(
+    redis_url: str, record: str
+) -> None:
+    """Cancelled while queued for this loop's Redis lock (another task's transaction is on the wire): the
+    response (or the unsent request's give-back) is still written, so the tier slot is not held for
+    ``inflight_timeout_seconds`` (60 s) in every process sharing the budget."""
+    policy = RateLimitPolicy(learn_from_headers=False, tier_margin_seconds=0.0, tier_rates={"1": (1, 0.05)})
+    limiter = RedisLimiter(redis_url, company_key=f"cancelled-{record}", policy=policy)
+    permit = await limiter.acquire_async("POST", "/exports")
+    binding = limiter._async_binding()
+    async with binding.lock:
+        if record == "observe":
+            task = asyncio.create_task(limiter.observe_async(permit, 200, {}))
+        else:
+            task = asyncio.create_task(limiter.cancel_async(permit))
+        await asyncio.sleep(0)  # it is now waiting for the lock
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    for _ in range(500):  # the lock is free: the record is written in the background
+        stats = limiter.stats()
+        if stats.responses or stats.cancelled:
+            break
+        await asyncio.sleep(0.01)
+    # Tier 1 here is 1 request per 0.05 s: the slot is free again within a second, not after 60 s.
+    assert (await limiter.acquire_async("POST", "/exports", timeout=1.0)).path == "/exports"
+    stats = limiter.stats()
+    assert (stats.responses, stats.cancelled) == ((1, 0) if record == "observe" else (0, 1))
+    await limiter.aclose()
+
+
+async def test_aclose_waits_for_a_response_still_being_recorded(redis_url: str) -> None:
+    limiter = RedisLimiter(
+        redis_url, company_key="aclose-waits", policy=RateLimitPolicy(learn_from_headers=False)
+    )
+    permit = await limiter.acquire_async("POST", "/exports")
+    binding = limiter._async_binding()
+    slow_redis = asyncio.Event()
+
+    async def slow_read(**kwargs: Any) -> Any:
+        await slow_redis.wait()
+        return await binding.read(**kwargs)
+
+    limiter._async[asyncio.get_running_loop()] = replace(binding, read=slow_read)  # type: ignore[arg-type]
+    task = asyncio.create_task(limiter.observe_async(permit, 200, {}))
+    await asyncio.sleep(0)  # its transaction is waiting for Redis...
+    task.cancel()  # ...when its caller is cancelled
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    asyncio.get_running_loop().call_later(0.1, slow_redis.set)
+    assert limiter.stats().responses == 0  # still in the background
+    await limiter.aclose()
+    assert limiter.stats().responses == 1  # written before aclose returned
+
+
 def unreachable_url() -> str:
     return f"redis://127.0.0.1:{free_port()}/0"
 

@@ -47,7 +47,7 @@ import inspect
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
@@ -437,12 +437,21 @@ class RedisLimiter:
             txn.add_done_callback(self._give_back_late_permit)
             raise
 
+    async def _settle_even_if_cancelled(self, settle: Coroutine[Any, Any, None]) -> None:
+        """Runs ``settle`` (recording a response or giving a slot back) to its end even if the caller is
+        cancelled, e.g. while queued for this loop's lock: a permit never settled holds its tier slot for
+        ``inflight_timeout_seconds`` in every process sharing the budget."""
+        task = asyncio.ensure_future(settle)
+        self._background.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._background.discard)
+        await asyncio.shield(task)
+
     def _give_back_late_permit(self, txn: asyncio.Future[Any]) -> None:
         if txn.cancelled() or txn.exception() is not None or not isinstance(txn.result(), Permit):
             return
         permit: Permit = txn.result()
         self._recorder.granted(0.0)  # counted as granted then cancelled, as the in-process shell does
-        task = asyncio.ensure_future(self.cancel_async(permit))
+        task = asyncio.ensure_future(self._cancel_async(permit))
         self._background.add(task)  # keep a reference until it is done
         task.add_done_callback(self._background.discard)
 
@@ -485,6 +494,9 @@ class RedisLimiter:
         self._recorder.observed(status_code, paused)
 
     async def observe_async(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None:
+        await self._settle_even_if_cancelled(self._observe_async(permit, status_code, headers))
+
+    async def _observe_async(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None:
         try:
             paused = await self._update_async(self._observe_fn(permit, status_code, headers))
         except LimiterBackendError as exc:
@@ -500,6 +512,9 @@ class RedisLimiter:
         self._recorder.cancelled()
 
     async def cancel_async(self, permit: Permit) -> None:
+        await self._settle_even_if_cancelled(self._cancel_async(permit))
+
+    async def _cancel_async(self, permit: Permit) -> None:
         try:
             await self._update_async(self._cancel_fn(permit))
         except LimiterBackendError as exc:
@@ -516,7 +531,11 @@ class RedisLimiter:
             self._redis.close()
 
     async def aclose(self) -> None:
-        """Close this loop's asyncio client (unless it was given as ``async_client``)."""
-        binding = self._async.pop(asyncio.get_running_loop(), None)
+        """Close this loop's asyncio client (unless it was given as ``async_client``), once the permits
+        still being settled in the background on this loop are written."""
+        loop = asyncio.get_running_loop()
+        pending = [task for task in self._background if task.get_loop() is loop]
+        await asyncio.gather(*pending, return_exceptions=True)
+        binding = self._async.pop(loop, None)
         if binding is not None and binding.owned:
             await binding.client.aclose()
