@@ -441,19 +441,21 @@ class RedisLimiter:
         """Runs ``settle`` (recording a response or giving a slot back) to its end even if the caller is
         cancelled, e.g. while queued for this loop's lock: a permit never settled holds its tier slot for
         ``inflight_timeout_seconds`` in every process sharing the budget."""
-        task = asyncio.ensure_future(settle)
-        self._background.add(task)  # keep a reference until it is done
+        await asyncio.shield(self._in_background(settle))
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
+        """``work`` as a task this limiter keeps a reference to until it is done (``aclose`` awaits it)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
         task.add_done_callback(self._background.discard)
-        await asyncio.shield(task)
+        return task
 
     def _give_back_late_permit(self, txn: asyncio.Future[Any]) -> None:
         if txn.cancelled() or txn.exception() is not None or not isinstance(txn.result(), Permit):
             return
         permit: Permit = txn.result()
         self._recorder.granted(0.0)  # counted as granted then cancelled, as the in-process shell does
-        task = asyncio.ensure_future(self._cancel_async(permit))
-        self._background.add(task)  # keep a reference until it is done
-        task.add_done_callback(self._background.discard)
+        self._in_background(self._cancel_async(permit))
 
     async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit:
         steps = self._steps(method.upper(), path, timeout)
