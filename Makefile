@@ -10,6 +10,12 @@ SOURCE_SPEC := $(SPEC_BUILD)/core-api.json
 PATCHED_SPEC := $(SPEC_BUILD)/core-api.patched.json
 GENERATED := generated/front_core_api
 GENERATED_STAMP := build/generated.stamp
+# The Channel API (tools/apis.py): its own pin and patches, the same tools and templates.
+CHANNEL_SPEC ?=
+CHANNEL_SOURCE_SPEC := $(SPEC_BUILD)/channel-api.json
+CHANNEL_PATCHED_SPEC := $(SPEC_BUILD)/channel-api.patched.json
+CHANNEL_GENERATED := generated/front_channel_api
+CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 export PYTHONUTF8 := 1
 
@@ -18,14 +24,14 @@ export PYTHONUTF8 := 1
 help:
 	@echo "make install   venv in .venv with pinned deps, patched spec, generated client"
 	@echo "make test      every test (pipeline, overlay, limiter, contract)"
-	@echo "make generate  regenerate generated/front_core_api (quick when nothing changed); SPEC=<file> to override"
-	@echo "make update-spec SPEC=<file> [COMMIT=<sha>]   move the pin, regenerate, print the API change report"
+	@echo "make generate  regenerate generated/front_core_api and front_channel_api (quick when nothing changed); SPEC=<file> / CHANNEL_SPEC=<file> to override"
+	@echo "make update-spec [API=channel] SPEC=<file> [COMMIT=<sha>]   move the pin, regenerate, print the API change report"
 	@echo "make spec      fetch + verify + patch + validate the spec into $(SPEC_BUILD)/"
 	@echo "make lint      ruff + mypy on the hand-written code"
 	@echo "make record    re-record tests/cassettes from nothing (Prism + the emulator), then replay them offline"
 	@echo "make record-live   read-only operations against the real API (FRONT_API_TOKEN) into build/cassettes-live"
 	@echo "make bench     benchmarks (figures are in README.md)"
-	@echo "make clean     remove build output (build/, generated/front_core_api)"
+	@echo "make clean     remove build output (build/, generated/front_core_api, generated/front_channel_api)"
 
 install: $(VENV)/.installed node_modules/.installed generate
 
@@ -48,20 +54,31 @@ $(SOURCE_SPEC): FORCE $(VENV)/.installed
 $(PATCHED_SPEC): $(SOURCE_SPEC) spec/patches.overlay.yaml overlay/front_client/tiers.json tools/patch_spec.py
 	$(BIN)/python -m tools.patch_spec $(SOURCE_SPEC) $@
 
-spec: $(PATCHED_SPEC)
+$(CHANNEL_SOURCE_SPEC): FORCE $(VENV)/.installed
+	$(BIN)/python -m tools.fetch_spec --api channel --output $@ $(if $(CHANNEL_SPEC),--spec $(CHANNEL_SPEC))
+
+$(CHANNEL_PATCHED_SPEC): $(CHANNEL_SOURCE_SPEC) spec/channel/patches.overlay.yaml overlay/front_client/tiers.json tools/patch_spec.py
+	$(BIN)/python -m tools.patch_spec $(CHANNEL_SOURCE_SPEC) $@ --patches spec/channel/patches.overlay.yaml
+
+spec: $(PATCHED_SPEC) $(CHANNEL_PATCHED_SPEC)
 
 $(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py
 	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED)
 	touch $@
 
-generate: $(GENERATED_STAMP)
+$(CHANNEL_GENERATED_STAMP): $(CHANNEL_PATCHED_SPEC) $(TEMPLATES) tools/generate.py
+	$(BIN)/python -m tools.generate $(CHANNEL_PATCHED_SPEC) --api channel --output $(CHANNEL_GENERATED)
+	touch $@
+
+generate: $(GENERATED_STAMP) $(CHANNEL_GENERATED_STAMP)
 
 # Move the pin to another version of Front's spec, regenerate, and print the API change report.
 FORMAT ?= text
+API ?= core
 update-spec: $(VENV)/.installed
-	$(BIN)/python -m tools.update_spec $(if $(SPEC),--spec $(SPEC)) $(if $(COMMIT),--commit $(COMMIT)) \
+	$(BIN)/python -m tools.update_spec --api $(API) $(if $(SPEC),--spec $(SPEC)) $(if $(COMMIT),--commit $(COMMIT)) \
 		$(if $(DATE),--date $(DATE)) --format $(FORMAT)
-	touch $(SOURCE_SPEC) $(PATCHED_SPEC) $(GENERATED_STAMP)
+	$(if $(filter channel,$(API)),touch $(CHANNEL_SOURCE_SPEC) $(CHANNEL_PATCHED_SPEC) $(CHANNEL_GENERATED_STAMP),touch $(SOURCE_SPEC) $(PATCHED_SPEC) $(GENERATED_STAMP))
 
 test: generate
 	$(BIN)/python -m pytest
@@ -92,7 +109,7 @@ lock: $(VENV)/.installed
 	 $(BIN)/python -m pip freeze --exclude-editable | grep -v '^front-core-client') > requirements/dev.txt
 
 clean:
-	rm -rf build $(GENERATED)
+	rm -rf build $(GENERATED) $(CHANNEL_GENERATED)
 
 distclean: clean
 	rm -rf $(VENV) node_modules

@@ -1,7 +1,7 @@
 """Find Front's spec for the pinned commit, verify it, and copy it into the build folder.
 
-Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make), else ``../shared/front-api-specs/core-api.json``,
-else a download of the pinned raw file. The pinned file must match the pinned sha256; a ``--spec`` file
+Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make), else ``../shared/front-api-specs/core-api.json``
+(``channel-api.json`` with ``--api channel``: tools/apis.py), else a download of the pinned raw file. The pinned file must match the pinned sha256; a ``--spec`` file
 of another version is accepted and reported as an override.
 """
 
@@ -14,6 +14,8 @@ import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools.apis import APIS, DEFAULT_API, api_named
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN_FILE = ROOT / "spec" / "pin.json"
@@ -66,14 +68,14 @@ def fetch(
         except OSError as exc:
             raise SpecSourceError(
                 f"{shared_spec} is absent and downloading the pinned spec from {url} failed: {exc}. "
-                "Pass SPEC=<path to core-api.json> to build from a local copy."
+                f"Pass SPEC=<path to {shared_spec.name}> to build from a local copy."
             ) from exc
         source = url
     digest = sha256_of(data)
     is_pinned = digest == pin["sha256"]
     if not is_pinned and spec_override is None:
         raise SpecSourceError(
-            f"{source} has sha256 {digest}, but spec/pin.json pins {pin['sha256']} "
+            f"{source} has sha256 {digest}, but {_shown(pin_file)} pins {pin['sha256']} "
             f"(commit {pin['commit']}). Refusing to build from an unverified spec."
         )
     json.loads(data)  # fail here, with the file's name, if it is not JSON
@@ -83,8 +85,13 @@ def fetch(
     return FetchedSpec(source=source, sha256=digest, is_pinned=is_pinned)
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which spec (tools/apis.py)")
     parser.add_argument(
         "--spec", type=Path, default=None, help="use this spec file instead of the pinned one"
     )
@@ -92,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     spec = args.spec if args.spec and str(args.spec) else None
     try:
-        fetched = fetch(args.output, spec)
+        api = api_named(args.api)
+        fetched = fetch(args.output, spec, pin_file=api.pin_file, shared_spec=api.shared_spec)
     except SpecSourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

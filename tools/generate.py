@@ -1,4 +1,5 @@
-"""Generate ``front_core_api`` from the patched spec with openapi-python-client and our templates.
+"""Generate ``front_core_api`` (or ``--api channel``: ``front_channel_api``, tools/apis.py) from the patched
+spec with openapi-python-client and our templates.
 
 The generator runs into a scratch folder; its output replaces the target only when it succeeded and left
 no unexplained warning (templates/generator-warnings.yaml lists the allowed ones, each with its reason).
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tools.apis import APIS, DEFAULT_API, api_named
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -93,7 +96,16 @@ def check_warnings(log: str, allowed: list[dict[str, str]]) -> list[str]:
     return warnings
 
 
-def generate(patched_spec: Path, output: Path) -> list[str]:
+def write_config(package: str, destination: Path) -> Path:
+    """templates/config.yaml with the package's own name (the one config serves every API)."""
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    config["package_name_override"] = package
+    config["project_name_override"] = package.replace("_", "-")
+    destination.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return destination
+
+
+def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[str]:
     spec = json.loads(patched_spec.read_text(encoding="utf-8"))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
     env = dict(
@@ -103,11 +115,12 @@ def generate(patched_spec: Path, output: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"
         write_template_dir(spec, templates)
-        target = Path(scratch) / PACKAGE
+        target = Path(scratch) / package
+        config = write_config(package, Path(scratch) / "config.yaml")
         command = [
             sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(patched_spec), "--meta", "none", "--output-path", str(target),
-            "--config", str(CONFIG), "--custom-template-path", str(templates),
+            "--config", str(config), "--custom-template-path", str(templates),
         ]  # fmt: skip
         run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         log = run.stdout + run.stderr
@@ -122,10 +135,13 @@ def generate(patched_spec: Path, output: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patched_spec", type=Path)
-    parser.add_argument("--output", type=Path, default=ROOT / "generated" / PACKAGE)
+    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which package (tools/apis.py)")
+    parser.add_argument("--output", type=Path, default=None, help="default generated/<package>")
     args = parser.parse_args(argv)
+    api = api_named(args.api)
+    args.output = args.output or api.generated
     try:
-        warnings = generate(args.patched_spec, args.output)
+        warnings = generate(args.patched_spec, args.output, api.package)
     except GenerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -2,9 +2,10 @@
 
     make update-spec SPEC=path/to/core-api.json [COMMIT=<upstream sha>] [DATE=YYYY-MM-DD] [FORMAT=text]
     make update-spec COMMIT=<upstream sha>      # downloads the file, where GitHub can be reached
+    make update-spec API=channel SPEC=path/to/channel-api.json   # the Channel API (tools/apis.py)
 
 Steps: verify the file (JSON, valid OpenAPI once patched), rewrite spec/pin.json (commit, sha256, date),
-apply our patches (a vanished target is reported by name), regenerate ``front_core_api``, and print the API
+apply our patches (a vanished target is reported by name), regenerate the package, and print the API
 change report between the previous and the new patched specs. The commit and date of a file are taken
 from ../shared/front-api-specs/SOURCE.md when it lists the file's sha256, else from COMMIT= and DATE=.
 """
@@ -23,6 +24,7 @@ from typing import Any
 import yaml
 
 from tools import fetch_spec, generate, patch_spec, spec_report
+from tools.apis import APIS, DEFAULT_API, Api, api_named
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "spec"
@@ -74,9 +76,11 @@ def update(
     date: str | None,
     output: Path,
     *,
-    pin_file: Path = fetch_spec.PIN_FILE,
+    pin_file: Path | None = None,
     build: Path = BUILD,
+    api: Api = APIS[DEFAULT_API],
 ) -> spec_report.Report:
+    pin_file = pin_file or api.pin_file
     data = spec_file.read_bytes()
     try:
         spec: dict[str, Any] = json.loads(data)
@@ -85,9 +89,9 @@ def update(
     old_pin = fetch_spec.load_pin(pin_file)
     pin = new_pin(old_pin, data, commit, date)
 
-    previous_patched = build / "core-api.patched.json"
+    previous_patched = build / api.patched_spec.name
     old_spec = json.loads(previous_patched.read_text(encoding="utf-8")) if previous_patched.exists() else None
-    overlay = yaml.safe_load(patch_spec.PATCHES_FILE.read_text(encoding="utf-8"))
+    overlay = yaml.safe_load(api.patches_file.read_text(encoding="utf-8"))
     tiers = json.loads(patch_spec.TIERS_FILE.read_text(encoding="utf-8"))
     patched, results, _ = patch_spec.patch(spec, overlay, tiers)  # raises before anything is rewritten
     for result in results:
@@ -95,9 +99,9 @@ def update(
             print(f"warning: patch {result.action_id} matched nothing in the new spec (target vanished?)")
 
     build.mkdir(parents=True, exist_ok=True)
-    (build / "core-api.json").write_bytes(data)
+    (build / api.spec_file).write_bytes(data)
     previous_patched.write_text(json.dumps(patched, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    generate.generate(previous_patched, output)
+    generate.generate(previous_patched, output, api.package)
     pin_file.write_text(json.dumps(pin, indent=2) + "\n", encoding="utf-8")
     print(f"pin: commit {old_pin['commit'][:7]} ({old_pin['date']}) → {pin['commit'][:7]} ({pin['date']})")
     return spec_report.compare(
@@ -115,16 +119,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commit", default=None)
     parser.add_argument("--date", default=None)
     parser.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    parser.add_argument("--output", type=Path, default=ROOT / "generated" / "front_core_api")
+    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which spec (tools/apis.py)")
+    parser.add_argument("--output", type=Path, default=None, help="default generated/<package>")
     args = parser.parse_args(argv)
+    api = api_named(args.api)
     if args.spec is None and args.commit is None:
         parser.error("give SPEC=<file>, COMMIT=<upstream commit>, or both")
     try:
         with tempfile.TemporaryDirectory() as scratch:
             spec_file = args.spec or download(
-                args.commit, fetch_spec.load_pin(), Path(scratch) / "core-api.json"
+                args.commit, fetch_spec.load_pin(api.pin_file), Path(scratch) / api.spec_file
             )
-            report = update(spec_file, args.commit, args.date, args.output)
+            report = update(spec_file, args.commit, args.date, args.output or api.generated, api=api)
     except (UpdateError, generate.GenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
