@@ -1,8 +1,9 @@
 """Find Front's spec for the pinned commit, verify it, and copy it into the build folder.
 
 Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make), else ``../shared/front-api-specs/core-api.json``
-(``channel-api.json`` with ``--api channel``: tools/apis.py), else a download of the pinned raw file. The pinned file must match the pinned sha256; a ``--spec`` file
-of another version is accepted and reported as an override.
+(``channel-api.json`` with ``--api channel``: tools/apis.py), else a download of the pinned raw file. The
+pinned file must match the pinned sha256; a ``--spec`` file of another version is accepted and reported as
+an override.
 """
 
 from __future__ import annotations

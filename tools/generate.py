@@ -135,7 +135,7 @@ def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patched_spec", type=Path)
-    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which package (tools/apis.py)")
+    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which API (tools/apis.py)")
     parser.add_argument("--output", type=Path, default=None, help="default generated/<package>")
     args = parser.parse_args(argv)
     api = api_named(args.api)
