@@ -42,18 +42,22 @@ from front_client.pagination import AsyncPaginator, Page, Paginator
 from front_client.transport import RetryPolicy
 
 if TYPE_CHECKING:
+    from front_client.channel import AsyncFrontChannelClient, FrontChannelClient
     from front_client.limiter.redis_backend import RedisLimiter
+    from front_client.webhooks import WebhookVerificationError
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "TOKEN_ENV",
+    "AsyncFrontChannelClient",
     "AsyncFrontClient",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
     "ForeignHostError",
+    "FrontChannelClient",
     "FrontClient",
     "FrontClientError",
     "FrontError",
@@ -77,6 +81,7 @@ __all__ = [
     "ServerError",
     "UnexpectedRedirectError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
 ]
 
@@ -87,4 +92,13 @@ def __getattr__(name: str) -> object:
         from front_client.limiter.redis_backend import RedisLimiter
 
         return RedisLimiter
+    # The Channel API clients (PyJWT, front_channel_api) and webhooks: imported only when asked for.
+    if name in ("FrontChannelClient", "AsyncFrontChannelClient"):
+        from front_client import channel
+
+        return getattr(channel, name)
+    if name == "WebhookVerificationError":
+        from front_client.webhooks import WebhookVerificationError
+
+        return WebhookVerificationError
     raise AttributeError(f"module 'front_client' has no attribute {name!r}")

@@ -1,0 +1,202 @@
+"""Verifying the requests Front sends to you: rule webhooks, app webhooks, channel and connector callbacks.
+
+Pure functions over the raw body (``bytes``, exactly as received: verify before parsing) and the request's
+headers, so they work under any framework:
+
+- :func:`verify_rule_webhook`: a rule's webhook. ``X-Front-Signature`` = base64(HMAC-SHA1(API secret, body)).
+- :func:`verify_app_request`: an app's webhooks and the requests Front sends to a partner channel's or a
+  connector's server. ``X-Front-Signature`` = base64(HMAC-SHA256(app secret, ``"<timestamp>:" + body``)),
+  with ``<timestamp>`` the ``X-Front-Request-Timestamp`` header (UNIX milliseconds), refused when it is
+  more than ``tolerance`` seconds old (a replayed request) or ahead (a forged date).
+- :func:`challenge_reply`: Front validates a URL with a request carrying ``X-Front-Challenge``; the answer
+  is a 200 whose body is that value.
+
+``headers`` may be any mapping (looked up case-insensitively: a dict, ``httpx.Headers``, Starlette's or
+Flask's headers), a WSGI ``environ`` (``HTTP_X_FRONT_SIGNATURE``), or ASGI's list of ``(name, value)`` byte
+pairs. Signatures are compared in constant time (:func:`hmac.compare_digest`). A failure raises
+:class:`WebhookVerificationError`, whose ``check`` names what failed; its message never holds a secret, the
+expected signature, nor the one received.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from front_client.errors import FrontClientError
+
+__all__ = [
+    "CHALLENGE_HEADER",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "ChallengeReply",
+    "Headers",
+    "WebhookVerificationError",
+    "challenge_reply",
+    "verify_app_request",
+    "verify_rule_webhook",
+]
+
+SIGNATURE_HEADER = "X-Front-Signature"
+TIMESTAMP_HEADER = "X-Front-Request-Timestamp"
+CHALLENGE_HEADER = "X-Front-Challenge"
+DEFAULT_TOLERANCE = 300.0  # seconds: Front's "reject timestamps older than 5 minutes"
+
+Headers = Mapping[str, str] | Mapping[str, object] | Iterable[tuple[bytes | str, bytes | str]]
+Check = Literal[
+    "missing_header", "malformed_signature", "bad_signature", "malformed_timestamp", "stale", "future"
+]
+
+
+class WebhookVerificationError(FrontClientError, ValueError):
+    """A request said to come from Front failed verification: answer it with 401 and do not act on it.
+
+    ``check`` says which: ``missing_header``, ``malformed_signature`` (not base64), ``bad_signature``
+    (another secret, or a changed body), ``malformed_timestamp``, ``stale`` or ``future``; ``header`` names
+    the header concerned.
+    """
+
+    def __init__(self, check: Check, header: str, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+        self.header = header
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    """``name`` from a mapping (case-insensitive), a WSGI environ, or ASGI ``(bytes, bytes)`` pairs."""
+    wanted = name.lower()
+    if isinstance(headers, Mapping):
+        direct = headers.get(name)
+        if direct is None:
+            direct = headers.get("HTTP_" + name.upper().replace("-", "_"))  # a WSGI environ
+        if direct is None:
+            direct = next((v for k, v in headers.items() if isinstance(k, str) and k.lower() == wanted), None)
+        return _text(direct) if direct is not None else None
+    for key, value in headers:
+        if _text(key).lower() == wanted:
+            return _text(value)
+    return None
+
+
+def _text(value: object) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _key(secret: str | bytes) -> bytes:
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    if not key:
+        raise ValueError("the secret to verify Front's signature with is empty")
+    return key
+
+
+def _raw(body: bytes) -> bytes:
+    if isinstance(body, str):
+        raise TypeError(
+            "body must be the raw bytes received (a decoded or re-serialized body cannot be verified)"
+        )
+    return bytes(body)
+
+
+def _require(value: str | None, header: str) -> str:
+    if value is None or not value.strip():
+        raise WebhookVerificationError("missing_header", header, f"the {header} header is missing or empty")
+    return value.strip()
+
+
+def _check_signature(signature: str, key: bytes, message: bytes, digest: str, header: str) -> None:
+    try:
+        received = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        raise WebhookVerificationError(
+            "malformed_signature", header, f"the {header} header is not base64"
+        ) from None
+    expected = hmac.new(key, message, digest).digest()
+    if not hmac.compare_digest(received, expected):
+        raise WebhookVerificationError(
+            "bad_signature",
+            header,
+            f"the {header} header does not match the body: another secret signed it, or the body was changed "
+            "(verify the raw bytes, before any parsing)",
+        )
+
+
+def verify_rule_webhook(body: bytes, signature: str | bytes | None, api_secret: str | bytes) -> None:
+    """Check a rule webhook: ``signature`` (its ``X-Front-Signature`` header, ``None`` if absent) must be
+    base64(HMAC-SHA1(``api_secret``, ``body``)). Raises :class:`WebhookVerificationError` if not."""
+    value = _require(_text(signature) if signature is not None else None, SIGNATURE_HEADER)
+    _check_signature(value, _key(api_secret), _raw(body), "sha1", SIGNATURE_HEADER)
+
+
+def verify_app_request(
+    body: bytes,
+    headers: Headers,
+    app_secret: str | bytes,
+    tolerance: float = DEFAULT_TOLERANCE,
+    now: float | None = None,
+) -> None:
+    """Check a request from Front to an app (webhook, channel or connector server).
+
+    ``X-Front-Signature`` must be base64(HMAC-SHA256(``app_secret``, ``timestamp + ":" + body``)) and
+    ``X-Front-Request-Timestamp`` (UNIX milliseconds) within ``tolerance`` seconds of ``now`` (UNIX
+    seconds; default the current time). The signature is checked first: a stale request is only called
+    stale once it is known to be Front's. Raises :class:`WebhookVerificationError`.
+    """
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0 seconds, not {tolerance!r}")
+    signature = _require(_header(headers, SIGNATURE_HEADER), SIGNATURE_HEADER)
+    stamp = _require(_header(headers, TIMESTAMP_HEADER), TIMESTAMP_HEADER)
+    # Signed exactly as sent: the header's own text, a colon, the raw body.
+    _check_signature(signature, _key(app_secret), stamp.encode("latin-1") + b":" + _raw(body), "sha256",
+                     SIGNATURE_HEADER)  # fmt: skip
+    if not stamp.isascii() or not stamp.isdigit():
+        raise WebhookVerificationError(
+            "malformed_timestamp", TIMESTAMP_HEADER, f"the {TIMESTAMP_HEADER} header is not a UNIX time in ms"
+        )
+    age = (time.time() if now is None else now) - int(stamp) / 1000
+    if age > tolerance:
+        raise WebhookVerificationError(
+            "stale", TIMESTAMP_HEADER, f"the request is {age:.0f} s old (tolerance {tolerance:.0f} s)"
+        )
+    if -age > tolerance:
+        raise WebhookVerificationError(
+            "future",
+            TIMESTAMP_HEADER,
+            f"the request is dated {-age:.0f} s ahead (tolerance {tolerance:.0f} s)",
+        )
+
+
+@dataclass(frozen=True)
+class ChallengeReply:
+    """The answer to Front's validation request: status, headers and body, for any framework."""
+
+    challenge: str
+    status: int = 200
+
+    @property
+    def body(self) -> bytes:
+        return self.challenge.encode("utf-8")
+
+    @property
+    def content_type(self) -> str:
+        return "text/plain; charset=utf-8"
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        return [("Content-Type", self.content_type), ("Content-Length", str(len(self.body)))]
+
+
+def challenge_reply(headers: Headers) -> ChallengeReply | None:
+    """The reply to a validation request (one carrying ``X-Front-Challenge``), else ``None``.
+
+    Verify the request first (:func:`verify_app_request`); then, if this returns a reply, send it instead
+    of handling the request as an event.
+    """
+    value = _header(headers, CHALLENGE_HEADER)
+    if value is None or not value.strip():
+        return None
+    return ChallengeReply(value.strip())
