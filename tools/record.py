@@ -1,7 +1,8 @@
 """``make record``: re-record the cassettes from nothing against local servers (never Front itself).
 
 Operation cassettes come from Prism serving our patched spec (dynamic responses with a fixed seed, so the
-data is generated, and re-recording gives the same cassettes); scenario cassettes from the Front emulator,
+data is generated, and re-recording gives the same cassettes): the Core API's on 127.0.0.1:4010, the
+Channel API's (``tests/channel``) on 127.0.0.1:4012; scenario cassettes from the Front emulator,
 which each scenario test starts itself on 127.0.0.1:4011 (every scenario sets it up its own way). Then the
 new cassettes are replayed offline, as ``make test`` does (this also scans them for tokens).
 
@@ -32,10 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 PATCHED_SPEC = ROOT / "build" / "spec" / "core-api.patched.json"
+CHANNEL_PATCHED_SPEC = ROOT / "build" / "spec" / "channel-api.patched.json"
 CASSETTES = ROOT / "tests" / "cassettes"
 LIVE_CASSETTES = ROOT / "build" / "cassettes-live"
 PRISM_PORT = 4010  # in every recorded URL: tests/contract/conftest.py PRISM_URL
 EMULATOR_PORT = 4011  # idem, EMULATOR_URL
+CHANNEL_PRISM_PORT = 4012  # the Channel API's Prism: tests/channel/conftest.py CHANNEL_PRISM_URL
+# What is recorded: the Core API's contract tests and the Channel API's operation tests.
+RECORDED_TESTS = ("tests/contract", "tests/channel/test_operations.py")
 PRISM_SEED = "front-core-client"
 LIVE_URL = "https://api2.frontapp.com"
 
@@ -82,7 +87,7 @@ def pytest_command(*args: str) -> list[str]:
 
 def record(into: Path, pytest_args: list[str]) -> int:
     """Prism up, the contract tests in record mode into ``into``, Prism down; then an offline replay."""
-    for port, what in ((PRISM_PORT, "Prism"), (EMULATOR_PORT, "the emulator")):
+    for port, what in ((PRISM_PORT, "Prism"), (EMULATOR_PORT, "the emulator"), (CHANNEL_PRISM_PORT, "Prism")):
         if port_in_use(port):
             print(f"error: port {port} (for {what}) is in use: the cassettes' URLs need it", file=sys.stderr)
             return 2
@@ -93,18 +98,27 @@ def record(into: Path, pytest_args: list[str]) -> int:
         shutil.rmtree(into, ignore_errors=True)  # from nothing: no stale cassette survives
     env = dict(os.environ, FRONT_CONTRACT_CASSETTES=str(into))
     env.pop("FRONT_CONTRACT_PRISM_URL", None)
+    env.pop("FRONT_CHANNEL_PRISM_URL", None)
     env.pop("FRONT_CONTRACT_LIVE", None)
     log = ROOT / "build" / "prism.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     prism = start_prism(PATCHED_SPEC, PRISM_PORT, log)
+    try:
+        channel_prism = start_prism(
+            CHANNEL_PATCHED_SPEC, CHANNEL_PRISM_PORT, log.with_name("prism-channel.log")
+        )
+    except BaseException:
+        stop(prism)
+        raise
     prism_ready = time.monotonic() - started
     try:
         status = subprocess.call(
-            pytest_command("tests/contract", "--record-mode=once", *pytest_args), cwd=ROOT, env=env
+            pytest_command(*RECORDED_TESTS, "--record-mode=once", *pytest_args), cwd=ROOT, env=env
         )
     finally:
         stop(prism)
+        stop(channel_prism)
     recorded = time.monotonic() - started
     count = len(list(into.rglob("*.yaml")))
     print(f"record: {count} cassettes in {into} in {recorded:.1f} s (Prism ready after {prism_ready:.1f} s)")
@@ -112,7 +126,7 @@ def record(into: Path, pytest_args: list[str]) -> int:
         print(f"record: pytest failed (status {status}); Prism's log: {log}", file=sys.stderr)
         return status
     started = time.monotonic()
-    status = subprocess.call(pytest_command("tests/contract", *pytest_args), cwd=ROOT, env=env)
+    status = subprocess.call(pytest_command(*RECORDED_TESTS, *pytest_args), cwd=ROOT, env=env)
     print(f"replay: offline, network blocked, in {time.monotonic() - started:.1f} s (status {status})")
     return status
 
