@@ -109,7 +109,7 @@ class _ChannelClientBase(AuthenticatedClient):
         return self._credentials.channel_id
 
     @property
-    def app_uid(self) -> str | int:
+    def app_uid(self) -> str:
         return self._credentials.app_uid
 
     @property

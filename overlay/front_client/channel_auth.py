@@ -3,7 +3,8 @@
 Front's Channel API does not take an API token: each request carries ``Authorization: Bearer <JWT>``,
 signed (HS256) with the secret of the app that owns the channel, with the claims
 
-- ``iss``: the app's UID (older channel-type integrations: the numeric channel type ID; given as is),
+- ``iss``: the app's UID (older channel-type integrations: the numeric channel type ID, sent as its
+  decimal string: RFC 7519 makes ``iss`` a string, and PyJWT refuses anything else),
 - ``jti``: random, unique per request (a replay is refused),
 - ``sub``: the channel ID,
 - ``exp``: a few seconds ahead (Front's samples: now + 5 s or + 10 s; default here 10 s).
@@ -82,7 +83,7 @@ class ChannelCredentials:
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.channel_id = str(_required(channel_id, None, "channel ID", "channel_id"))
-        self.app_uid = _required(app_uid, APP_UID_ENV, "app UID", "app_uid")
+        self.app_uid = str(_required(app_uid, APP_UID_ENV, "app UID", "app_uid"))
         self._secret = str(_required(app_secret, APP_SECRET_ENV, "app secret", "app_secret"))
         if not (isinstance(jwt_lifetime, int | float) and math.isfinite(jwt_lifetime) and jwt_lifetime > 0):
             raise ValueError(f"jwt_lifetime must be a positive number of seconds, not {jwt_lifetime!r}")
