@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,27 @@ CHANNEL_PRISM_URL = os.environ.get("FRONT_CHANNEL_PRISM_URL", "http://127.0.0.1:
 APP_SECRET = "channel-test-app-secret-7d1c9b2e4f6a8d0c"
 APP_UID = "app_test_5e2a"
 CHANNEL_ID = "cha_test_1"
+# A JWT: base64url('{"...') . base64url('{"...') . signature.
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
+
+
+def scrub_text(value: str) -> str:
+    return JWT.sub("<FILTERED>", value.replace(APP_SECRET, "<FILTERED>"))
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Volatile headers dropped; the app secret and any JWT (a server echoing one) filtered out."""
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() in VOLATILE_HEADERS:
             del headers[name]
+        else:
+            headers[name] = [scrub_text(value) for value in headers[name]]
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
-        response["body"]["string"] = body.replace(APP_SECRET.encode(), b"<FILTERED>")
+        response["body"]["string"] = scrub_text(body.decode("utf-8", "surrogateescape")).encode(
+            "utf-8", "surrogateescape"
+        )
     return response
 
 
