@@ -160,13 +160,15 @@ def verify_app_request(
     age = (time.time() if now is None else now) - int(stamp) / 1000
     if age > tolerance:
         raise WebhookVerificationError(
-            "stale", TIMESTAMP_HEADER, f"the request is {age:.0f} s old (tolerance {tolerance:.0f} s)"
+            "stale",
+            TIMESTAMP_HEADER,
+            f"the request is {age:.0f} s old by its {TIMESTAMP_HEADER} (tolerance {tolerance:.0f} s)",
         )
     if -age > tolerance:
         raise WebhookVerificationError(
             "future",
             TIMESTAMP_HEADER,
-            f"the request is dated {-age:.0f} s ahead (tolerance {tolerance:.0f} s)",
+            f"the request's {TIMESTAMP_HEADER} is {-age:.0f} s ahead (tolerance {tolerance:.0f} s)",
         )
 
 
