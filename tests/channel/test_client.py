@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import re
@@ -14,6 +15,7 @@ import jwt
 import pytest
 from front_channel_api.api.messages import sync_inbound_message
 from front_channel_api.models import InboundMessage, SyncInboundMessageResponse202
+from front_channel_api.types import File
 from front_client import (
     AsyncFrontChannelClient,
     AuthenticationError,
@@ -262,3 +264,30 @@ def test_by_default_each_channel_client_has_its_own_limiter() -> None:
         assert isinstance(first.limiter, InProcessLimiter) and first.limiter is not second.limiter
     with FrontChannelClient(**CREDENTIALS, limiter=False) as unlimited:
         assert unlimited.limiter is None
+
+
+def test_an_inbound_message_with_attachments_is_sent_as_front_s_multipart_form() -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        request.read()
+        sent.append(request)
+        return httpx.Response(202, json={"status": "accepted", "message_uid": "m"})
+
+    message = InboundMessage.from_dict(MESSAGE.to_dict())
+    message.attachments = [
+        File(payload=io.BytesIO(b"%PDF-1.4"), file_name="invoice.pdf", mime_type="application/pdf")
+    ]
+    with FrontChannelClient(**CREDENTIALS, transport=httpx.MockTransport(answer)) as client:
+        sync_inbound_message.sync(CHANNEL_ID, client=client, body=message)
+    (request,) = sent
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    content = request.content
+    for field in (
+        b'name="sender[handle]"',
+        b'name="metadata[external_id]"',
+        b'name="attachments[]"; filename="invoice.pdf"',
+    ):
+        assert field in content
+    assert b"%PDF-1.4" in content
+    assert decode_and_verify(request.headers["authorization"], APP_SECRET)["sub"] == CHANNEL_ID
