@@ -76,9 +76,22 @@ def update(
     date: str | None,
     output: Path,
     *,
+    pin_file: Path = fetch_spec.PIN_FILE,
+    build: Path = BUILD,
+) -> spec_report.Report:
+    """:func:`update_api` for the Core API."""
+    return update_api(APIS[DEFAULT_API], spec_file, commit, date, output, pin_file=pin_file, build=build)
+
+
+def update_api(
+    api: Api,
+    spec_file: Path,
+    commit: str | None,
+    date: str | None,
+    output: Path,
+    *,
     pin_file: Path | None = None,
     build: Path = BUILD,
-    api: Api = APIS[DEFAULT_API],
 ) -> spec_report.Report:
     pin_file = pin_file or api.pin_file
     data = spec_file.read_bytes()
@@ -130,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             spec_file = args.spec or download(
                 args.commit, fetch_spec.load_pin(api.pin_file), Path(scratch) / api.spec_file
             )
-            report = update(spec_file, args.commit, args.date, args.output or api.generated, api=api)
+            report = update_api(api, spec_file, args.commit, args.date, args.output or api.generated)
     except (UpdateError, generate.GenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

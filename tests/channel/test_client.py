@@ -64,6 +64,14 @@ def make_client(asynchronous: bool, **options: Any) -> FrontChannelClient | Asyn
     return AsyncFrontChannelClient(**options) if asynchronous else FrontChannelClient(**options)
 
 
+def recording_transport(sent: list[httpx.Request], status: int = 202) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(status, json={"status": "accepted", "message_uid": "m"})
+
+    return httpx.MockTransport(answer)
+
+
 async def close(client: FrontChannelClient | AsyncFrontChannelClient) -> None:
     if isinstance(client, AsyncFrontChannelClient):
         await client.aclose()
@@ -168,7 +176,7 @@ def test_a_header_of_the_caller_never_replaces_the_jwt(
 
 def test_another_host_gets_neither_a_jwt_nor_the_request() -> None:
     sent: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(202))
+    transport = recording_transport(sent)
     with FrontChannelClient(**CREDENTIALS, transport=transport) as client:
         with pytest.raises(ForeignHostError) as refused:
             client.request("POST", "https://collector.example/channels/cha_1/inbound_messages", json={})
@@ -225,7 +233,7 @@ def test_a_jwt_lifetime_must_be_a_positive_number(lifetime: float) -> None:
 
 def test_the_default_jwt_lifetime_is_ten_seconds() -> None:
     sent: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(202, json={}))
+    transport = recording_transport(sent)
     with FrontChannelClient(**CREDENTIALS, transport=transport, wall_clock=lambda: 1_800_000_000.5) as client:
         assert client.jwt_lifetime == 10.0
         sync_inbound_message.sync(CHANNEL_ID, client=client, body=MESSAGE)
@@ -236,7 +244,7 @@ def test_the_default_jwt_lifetime_is_ten_seconds() -> None:
 
 def test_a_legacy_numeric_channel_type_id_is_sent_as_a_string() -> None:
     sent: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(202, json={}))
+    transport = recording_transport(sent)
     options = {**CREDENTIALS, "app_uid": 4242}
     with FrontChannelClient(**options, transport=transport) as client:
         sync_inbound_message.sync(CHANNEL_ID, client=client, body=MESSAGE)

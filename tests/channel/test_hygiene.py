@@ -14,7 +14,9 @@ import yaml
 from front_channel_api.api.messages import sync_inbound_message
 from front_client import FrontChannelClient
 
-from .conftest import APP_SECRET, APP_UID, CHANNEL_CASSETTES, CHANNEL_ID, FILTERED, JWT
+from tests.contract.conftest import FILTERED
+
+from .conftest import APP_SECRET, APP_UID, CHANNEL_CASSETTES, CHANNEL_ID, JWT
 from .test_client import MESSAGE
 from .test_operations import OPERATIONS
 

@@ -26,8 +26,9 @@ def readme_example(label: str) -> str:
         README.read_text(encoding="utf-8").split("## Verifying Front's requests", 1)[1].split("\n## ", 1)[0]
     )
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    (code,) = [block for block in blocks if block.startswith(f"# {label}\n")]
-    return code
+    code: list[str] = [block for block in blocks if block.startswith(f"# {label}\n")]
+    assert len(code) == 1, f"one {label} example in the README section, not {len(code)}"
+    return code[0]
 
 
 def load(label: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], list[bytes]]:
@@ -77,9 +78,7 @@ def test_the_wsgi_example_accepts_front_and_refuses_the_rest(wsgi_server: tuple[
         wrong = client.post("/front", content=EVENT, headers=signed(EVENT, secret="another"))
         stale = client.post("/front", content=EVENT, headers=signed(EVENT, at=time.time() - 600))
         unsigned = client.post("/front", content=EVENT)
-        challenge = client.post(
-            "/front", content=b"{}", headers=signed(b"{}", **{"X-Front-Challenge": "ch4ll"})
-        )
+        challenge = client.post("/front", content=b"{}", headers=signed(b"{}", challenge="ch4ll"))
     assert (accepted.status_code, accepted.text) == (200, "ok")
     assert [(r.status_code, r.text) for r in (tampered, wrong, stale, unsigned)] == [
         (401, "bad_signature"), (401, "bad_signature"), (401, "stale"), (401, "missing_header"),
@@ -114,6 +113,6 @@ async def test_the_asgi_example_accepts_front_and_refuses_the_rest(monkeypatch: 
     assert await call_asgi(app, EVENT, signed(EVENT)) == (200, {b"content-type": b"text/plain"}, b"ok")
     status, _headers, content = await call_asgi(app, EVENT, signed(EVENT, at=time.time() + 600))
     assert (status, content) == (401, b"future")
-    status, headers, content = await call_asgi(app, b"{}", signed(b"{}", **{"X-Front-Challenge": "abc"}))
+    status, headers, content = await call_asgi(app, b"{}", signed(b"{}", challenge="abc"))
     assert (status, content, headers[b"content-length"]) == (200, b"abc", b"3")
     assert handled == [EVENT]
