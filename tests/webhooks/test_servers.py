@@ -40,14 +40,13 @@ def load(label: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], l
     return namespace, handled
 
 
-def signed(body: bytes, *, secret: str = SECRET, at: float | None = None, **extra: str) -> dict[str, str]:
+def signed(
+    body: bytes, *, secret: str = SECRET, at: float | None = None, challenge: str | None = None
+) -> dict[str, str]:
     stamp = str(int((time.time() if at is None else at) * 1000))
     digest = hmac.new(secret.encode(), f"{stamp}:".encode() + body, hashlib.sha256).digest()
-    return {
-        "X-Front-Signature": base64.b64encode(digest).decode(),
-        "X-Front-Request-Timestamp": stamp,
-        **extra,
-    }
+    headers = {"X-Front-Signature": base64.b64encode(digest).decode(), "X-Front-Request-Timestamp": stamp}
+    return headers | ({"X-Front-Challenge": challenge} if challenge else {})
 
 
 class QuietHandler(WSGIRequestHandler):
