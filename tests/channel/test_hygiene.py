@@ -13,12 +13,14 @@ import vcr  # type: ignore[import-untyped]
 import yaml
 from front_channel_api.api.messages import sync_inbound_message
 from front_client import FrontChannelClient
+from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
 from tests.contract.conftest import FILTERED
+from tests.contract.fakes import FakeClock
 
-from .conftest import APP_SECRET, APP_UID, CHANNEL_CASSETTES, CHANNEL_ID, JWT
+from .conftest import APP_SECRET, APP_UID, CHANNEL_CASSETTES, CHANNEL_ID, CHANNEL_PRISM_URL, JWT
 from .test_client import MESSAGE
-from .test_operations import OPERATIONS
+from .test_operations import OPERATIONS, call_arguments
 
 RECORDING = "config.getoption('--record-mode') not in (None, 'none')"
 
@@ -100,3 +102,20 @@ def test_a_recorded_channel_cassette_holds_no_jwt(
     assert interaction["request"]["headers"]["authorization"] == [FILTERED]
     answer_headers = {name.lower(): value for name, value in interaction["response"]["headers"].items()}
     assert answer_headers["x-echo"] == ["Bearer <FILTERED>"]
+
+
+@pytest.mark.skipif(RECORDING, reason="replay only")
+@pytest.mark.vcr
+@pytest.mark.default_cassette("sync-inbound-message")
+def test_a_channel_write_with_another_body_than_recorded_fails() -> None:
+    """Bodies are matched on replay: an inbound message other than the recorded one is never answered."""
+    (operation,) = [op for op in OPERATIONS if op.operation_id == "sync-inbound-message"]
+    positional, keywords = call_arguments(operation)
+    clock = FakeClock()
+    with FrontChannelClient(
+        channel_id=CHANNEL_ID, app_uid=APP_UID, app_secret=APP_SECRET, base_url=CHANNEL_PRISM_URL,
+        clock=clock, sleep=clock.sleep,
+    ) as client:  # fmt: skip
+        with pytest.raises(CannotOverwriteExistingCassetteException):
+            sync_inbound_message.sync_detailed(*positional, client=client, body=MESSAGE)
+        assert sync_inbound_message.sync_detailed(*positional, client=client, **keywords).status_code == 202
