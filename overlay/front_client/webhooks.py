@@ -12,10 +12,11 @@ headers, so they work under any framework:
   is a 200 whose body is that value.
 
 ``headers`` may be any mapping (looked up case-insensitively: a dict, ``httpx.Headers``, Starlette's or
-Flask's headers), a WSGI ``environ`` (``HTTP_X_FRONT_SIGNATURE``), or ASGI's list of ``(name, value)`` byte
-pairs. Signatures are compared in constant time (:func:`hmac.compare_digest`). A failure raises
-:class:`WebhookVerificationError`, whose ``check`` names what failed; its message never holds a secret, the
-expected signature, nor the one received.
+Django's headers), a WSGI ``environ`` (``HTTP_X_FRONT_SIGNATURE``), or any iterable of ``(name, value)``
+pairs: ASGI's ``scope["headers"]`` (bytes), werkzeug's (Flask's) ``request.headers``. Signatures are
+compared in constant time (:func:`hmac.compare_digest`). A failure raises :class:`WebhookVerificationError`,
+whose ``check`` names what failed; its message never holds a secret, the expected signature, nor the one
+received.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _header(headers: Headers, name: str) -> str | None:
         if direct is None:
             direct = headers.get("HTTP_" + name.upper().replace("-", "_"))  # a WSGI environ
         if direct is None:
-            direct = next((v for k, v in headers.items() if isinstance(k, str) and k.lower() == wanted), None)
+            direct = next((v for k, v in headers.items() if _text(k).lower() == wanted), None)
         return _text(direct) if direct is not None else None
     for key, value in headers:
         if _text(key).lower() == wanted:

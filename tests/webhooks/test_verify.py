@@ -97,8 +97,10 @@ def test_an_app_request_with_its_signature_and_a_fresh_timestamp_passes() -> Non
             (b"x-front-signature", APP_SIGNATURE.encode()),
             (b"x-front-request-timestamp", APP_TIMESTAMP.encode()),
         ],
+        {b"x-front-signature": APP_SIGNATURE.encode(), b"x-front-request-timestamp": APP_TIMESTAMP.encode()},
+        [("X-Front-Signature", APP_SIGNATURE), ("X-Front-Request-Timestamp", APP_TIMESTAMP)],  # werkzeug
     ],
-    ids=["lower-case-dict", "httpx-headers", "wsgi-environ", "asgi-pairs"],
+    ids=["lower-case-dict", "httpx-headers", "wsgi-environ", "asgi-pairs", "bytes-dict", "str-pairs"],
 )
 def test_headers_are_read_from_any_framework(headers: Any) -> None:
     verify_app_request(APP_BODY, headers, APP_SECRET, now=NOW)
