@@ -24,6 +24,7 @@ from front_client import (
     FrontClientError,
     InProcessLimiter,
     MissingTokenError,
+    PermissionDeniedError,
     ServerError,
 )
 from front_client.channel_auth import MissingAppCredentialsError
@@ -299,3 +300,13 @@ def test_an_inbound_message_with_attachments_is_sent_as_front_s_multipart_form()
         assert field in content
     assert b"%PDF-1.4" in content
     assert decode_and_verify(request.headers["authorization"], APP_SECRET)["sub"] == CHANNEL_ID
+
+
+def test_a_refusal_is_the_core_client_s_error_naming_the_scope(emulator: FrontEmulator) -> None:
+    forbidden = EmulatorResponse(403, {"_error": {"status": 403, "title": "Forbidden", "message": "Nope"}})
+    emulator.route("POST", INBOUND, lambda _request: forbidden)
+    client = FrontChannelClient(**CREDENTIALS, base_url=emulator.base_url)
+    with client, pytest.raises(PermissionDeniedError) as refused:
+        sync_inbound_message.sync(CHANNEL_ID, client=client, body=MESSAGE)
+    assert refused.value.status == 403 and "messages:write" in str(refused.value)
+    assert f"/channels/{CHANNEL_ID}/inbound_messages" in str(refused.value)
