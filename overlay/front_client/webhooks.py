@@ -126,11 +126,13 @@ def _check_signature(signature: str, key: bytes, message: bytes, digest: str, he
         )
 
 
-def verify_rule_webhook(body: bytes, signature: str | bytes | None, api_secret: str | bytes) -> None:
+def verify_rule_webhook(body: bytes, signature: str | bytes | None, api_secret: str | bytes) -> Literal[True]:
     """Check a rule webhook: ``signature`` (its ``X-Front-Signature`` header, ``None`` if absent) must be
-    base64(HMAC-SHA1(``api_secret``, ``body``)). Raises :class:`WebhookVerificationError` if not."""
+    base64(HMAC-SHA1(``api_secret``, ``body``)). Returns ``True``; raises :class:`WebhookVerificationError`
+    if not (never returns ``False``)."""
     value = _require(_text(signature) if signature is not None else None, SIGNATURE_HEADER)
     _check_signature(value, _key(api_secret), _raw(body), "sha1", SIGNATURE_HEADER)
+    return True
 
 
 def verify_app_request(
@@ -139,13 +141,13 @@ def verify_app_request(
     app_secret: str | bytes,
     tolerance: float = DEFAULT_TOLERANCE,
     now: float | None = None,
-) -> None:
+) -> Literal[True]:
     """Check a request from Front to an app (webhook, channel or connector server).
 
     ``X-Front-Signature`` must be base64(HMAC-SHA256(``app_secret``, ``timestamp + ":" + body``)) and
     ``X-Front-Request-Timestamp`` (UNIX milliseconds) within ``tolerance`` seconds of ``now`` (UNIX
     seconds; default the current time). The signature is checked first: a stale request is only called
-    stale once it is known to be Front's. Raises :class:`WebhookVerificationError`.
+    stale once it is known to be Front's. Returns ``True``; raises :class:`WebhookVerificationError`.
     """
     if tolerance < 0:
         raise ValueError(f"tolerance must be >= 0 seconds, not {tolerance!r}")
@@ -171,6 +173,7 @@ def verify_app_request(
             TIMESTAMP_HEADER,
             f"the request's {TIMESTAMP_HEADER} is {-age:.0f} s ahead (tolerance {tolerance:.0f} s)",
         )
+    return True
 
 
 @dataclass(frozen=True)
