@@ -50,7 +50,7 @@ $(PATCHED_SPEC): $(SOURCE_SPEC) spec/patches.overlay.yaml overlay/front_client/t
 
 spec: $(PATCHED_SPEC)
 
-$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py
+$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py tools/response_shapes.py
 	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED)
 	touch $@
 

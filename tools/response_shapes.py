@@ -58,6 +58,23 @@ def _refs(schema: Any, into: set[str]) -> None:
             _refs(value, into)
 
 
+def _holds_binary(spec: dict[str, Any], schema: Any, seen: set[str]) -> bool:
+    """Whether a request body declares a file (``format: binary``) anywhere, through its references."""
+    if isinstance(schema, list):
+        return any(_holds_binary(spec, item, seen) for item in schema)
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("format") == "binary":
+        return True
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and ref not in seen:
+        seen.add(ref)
+        target = spec.get("components", {}).get("schemas", {}).get(ref.removeprefix(SCHEMA_REF))
+        if _holds_binary(spec, target, seen):
+            return True
+    return any(_holds_binary(spec, value, seen) for value in schema.values())
+
+
 def _resolve_response(spec: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in response:
         name = response["$ref"].rsplit("/", 1)[-1]
@@ -85,7 +102,7 @@ def response_shapes(spec: dict[str, Any]) -> dict[str, Any]:
                 elif content:
                     entry["media"] = "application/octet-stream"
             request_content = (operation.get("requestBody") or {}).get("content") or {}
-            entry["takes_files"] = "binary" in json.dumps(request_content)
+            entry["takes_files"] = _holds_binary(spec, request_content, set())
             _refs(entry["schema"], wanted)
             operations[f"{method.upper()} {path}"] = entry
     schemas = spec.get("components", {}).get("schemas", {})

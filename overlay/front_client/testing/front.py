@@ -288,6 +288,7 @@ class FrontData:
         body.update(
             {
                 "id": record["id"],
+                "message_uid": record["message_uid"],
                 "body": record["body"],
                 "text": record["body"],
                 "subject": record.get("subject") or body.get("subject"),
@@ -527,6 +528,7 @@ class FrontData:
         }
         record = {
             "id": message_id,
+            "message_uid": f"uid_{message_id.removeprefix('msg_')}",
             "conversation_id": conversation["id"],
             "body": str(request.body.get("body", "")),
             "subject": request.body.get("subject"),
@@ -545,13 +547,17 @@ class FrontData:
             return found
         if not request.body.get("body"):
             return error(400, "Bad request", "body is required")
-        return 202, self.render_message(self._add_message(found, request, inbound=False)), {}
+        return self._accepted(self._add_message(found, request, inbound=False))
+
+    def _accepted(self, record: dict[str, Any]) -> Answer:
+        # Front answers a message send with 202 and the message's UID; the message is readable at once here.
+        return 202, {"status": "accepted", "message_uid": record["message_uid"]}, {}
 
     def send_new_message(self, request: Request) -> Answer:
         if not request.body.get("body") or not request.body.get("to"):
             return error(400, "Bad request", "body and to are required")
         conversation = self.add_conversation(subject=request.body.get("subject") or "(no subject)")
-        return 202, self.render_message(self._add_message(conversation, request, inbound=False)), {}
+        return self._accepted(self._add_message(conversation, request, inbound=False))
 
     def list_messages(self, request: Request) -> Answer:
         found = self._conversation(request)
@@ -561,7 +567,10 @@ class FrontData:
         return self.page(request, items, self.render_message)
 
     def get_message(self, request: Request) -> Answer:
-        record = self.messages.get(request.params["message_id"])
+        wanted = request.params["message_id"]
+        record = self.messages.get(wanted) or next(
+            (m for m in self.messages.values() if f"alt:uid:{m['message_uid']}" == wanted), None
+        )
         if record is None:
             return not_found(f"Message {request.params['message_id']}")
         return 200, self.render_message(record), {}
