@@ -378,7 +378,10 @@ class FrontData:
         return lambda record: record["status"] in wanted
 
     def _listing(self, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(records, key=lambda r: (-r["created_at"], r["id"]))
+        # Newest first, as Front lists them; a private conversation is not listed to the API (it is refused
+        # when asked for by its ID).
+        visible = (r for r in records if not r["is_private"])
+        return sorted(visible, key=lambda r: (-r["created_at"], r["id"]))
 
     # -- the request path ----------------------------------------------------------------------------------
     def handle(
