@@ -133,19 +133,22 @@ def run(time_scale: float, open_count: int, archive_count: int, out: TextIO) -> 
         archived = sum(1 for cid in to_archive if front.conversation(cid)["status"] == "archived")
         elapsed = time.monotonic() - started
         budget = stats.budget
+        assert budget is not None, "the limiter saw no response"
         lines = [
             "",
             "Summary",
-            f"  requests              {front.total_received} (the emulator's count; the limiter sent {stats.sent})",
-            f"  pages                 {pages} ({len(open_seen)} open conversations of {open_count} seeded)",
+            f"  requests              {front.total_received} (emulator; limiter sent {stats.sent})",
+            f"  pages                 {pages} ({len(open_seen)} open conversations, {open_count} seeded)",
             f"  archived              {archived} of {len(to_archive)} (each with a comment)",
-            f"  reply                 1, with invoice.pdf (multipart)",
+            "  reply                 1, with invoice.pdf (multipart)",
             f"  private conversation  {private_message or 'NOT refused'}",
             f"  limiter waits         {stats.waited}, {stats.waited_seconds:.2f} s waited in all",
             f"  429s                  {front.responses_429} (global {front.global_429}, "
             f"tiers {dict(front.tier_429) or {}})",
-            f"  budget                {budget.remaining} of {budget.limit} left, resets in {budget.resets_in:.1f} s",
-            f"  took                  {elapsed:.1f} s (time x {time_scale:g}: {elapsed / time_scale:.0f} s at Front)",
+            f"  budget                {budget.remaining} of {budget.limit} left, "
+            f"resets in {budget.resets_in:.1f} s (as the limiter sees it)",
+            f"  took                  {elapsed:.1f} s (time x {time_scale:g}: "
+            f"{elapsed / time_scale:.0f} s at Front's pace)",
         ]
         out.write("\n".join(lines) + "\n")
         ok = front.responses_429 == 0 and archived == len(to_archive) and bool(private_message)

@@ -1,4 +1,4 @@
-"""The response shapes the emulator (``front_client.testing``) answers with, written into the generated package.
+"""The response shapes ``front_client.testing``'s emulator answers with, written into the generated package.
 
 For every operation of the patched spec: its success status, whether it answers JSON or bytes, and its
 response schema; plus the component schemas those reference. Only structural keywords are kept (types,

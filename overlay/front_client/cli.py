@@ -170,17 +170,43 @@ def _json(response: httpx.Response) -> Any:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_epilog())
 @click.argument("method", metavar="METHOD")
 @click.argument("path", metavar="PATH")
-@click.option("-f", "--raw-field", "raw_fields", multiple=True, metavar="KEY=VALUE",
-              help="A string field: the query of a GET, else the JSON body (key[]=v for lists).")
-@click.option("-F", "--field", "typed_fields", multiple=True, metavar="KEY=VALUE",
-              help="Like -f, with true/false/null/numbers typed and @file read from a file.")
-@click.option("--input", "input_file", type=click.File("rb"), help="The request body from a file ('-': stdin).")
+@click.option(
+    "-f",
+    "--raw-field",
+    "raw_fields",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A string field: the query of a GET, else the JSON body (key[]=v for lists).",
+)
+@click.option(
+    "-F",
+    "--field",
+    "typed_fields",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Like -f, with true/false/null/numbers typed and @file read from a file.",
+)
+@click.option(
+    "--input", "input_file", type=click.File("rb"), help="The request body from a file ('-': stdin)."
+)
 @click.option("--paginate", is_flag=True, help="Follow _pagination.next; print each item as one JSON line.")
-@click.option("-H", "--header", "headers", multiple=True, metavar="NAME:VALUE", help="An extra request header.")
-@click.option("--base-url", envvar="FRONT_API_BASE_URL", help="The API (default FRONT_API_BASE_URL, else Front's).")
-@click.option("--emulator", is_flag=True, help="Run against a fresh in-process Front emulator (no token, no network).")
-@click.option("--seed", "seed", type=int, default=120, show_default=True,
-              help="With --emulator: how many open conversations it holds.")
+@click.option(
+    "-H", "--header", "headers", multiple=True, metavar="NAME:VALUE", help="An extra request header."
+)
+@click.option(
+    "--base-url", envvar="FRONT_API_BASE_URL", help="The API (default FRONT_API_BASE_URL, else Front's)."
+)
+@click.option(
+    "--emulator", is_flag=True, help="Run against a fresh in-process Front emulator (no token, no network)."
+)
+@click.option(
+    "--seed",
+    "seed",
+    type=int,
+    default=120,
+    show_default=True,
+    help="With --emulator: how many open conversations it holds.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("-i", "--include", is_flag=True, help="Print the status line and headers before the body.")
 def cli(
@@ -217,7 +243,7 @@ def cli(
     params = fields if method in ("GET", "HEAD", "DELETE") and body is None else {}
     if fields and not params:
         body = {**(body if isinstance(body, dict) else {}), **fields}
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     with ExitStack() as stack:
         options: dict[str, Any] = {"headers": extra_headers}
         if emulator:
@@ -230,7 +256,7 @@ def cli(
             client = stack.enter_context(FrontClient(base_url=base_url, **options))
         if paginate:
             params.setdefault("limit", 100)  # Front's largest page: the fewest requests
-            progress = _Progress(click.get_text_stream("stderr"), quiet)
+            progress = _Progress(sys.stderr, quiet)
             pages = items = 0
             try:
                 for page in _pages(client, path, params):
@@ -250,8 +276,10 @@ def cli(
             out.write("\n")
         answer = _json(response)
         if answer is not None:
-            out.write((json.dumps(answer, indent=2, ensure_ascii=False) if not isinstance(answer, str) else answer)
-                      + "\n")
+            out.write(
+                (json.dumps(answer, indent=2, ensure_ascii=False) if not isinstance(answer, str) else answer)
+                + "\n"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,7 +49,14 @@ from front_client.operations import Operation
 from front_client.pagination import AsyncPaginator, Paginator, _PagePlan
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "TOKEN_ENV", "AsyncFrontClient", "FrontClient"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "TOKEN_ENV",
+    "AsyncFrontClient",
+    "FrontClient",
+]
 
 DEFAULT_BASE_URL = "https://api2.frontapp.com"
 TOKEN_ENV = "FRONT_API_TOKEN"

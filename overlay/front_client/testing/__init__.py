@@ -4,7 +4,7 @@
 
     from front_client.testing import FrontEmulator
 
-    with FrontEmulator() as front:                      # Front's limits; EmulatorLimits.front(0.1): 10x faster
+    with FrontEmulator() as front:   # Front's limits; FrontEmulator(EmulatorLimits.front(0.1)): 10x faster
         ids = front.add_conversations(250, status="open")
         front.fail_next("PATCH /conversations/{id}", status=503)
         with front.client() as client:                  # a FrontClient on front.base_url

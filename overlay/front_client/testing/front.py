@@ -128,7 +128,7 @@ class FrontData:
 
     def add_teammate(self, **fields: Any) -> dict[str, Any]:
         with self.lock:
-            teammate_id, created = self._next("tea")
+            teammate_id, _ = self._next("tea")
             username = fields.pop("username", f"teammate{len(self.teammates) + 1}")
             record = {
                 "id": teammate_id,
@@ -182,7 +182,9 @@ class FrontData:
                 "id": contact_id,
                 "name": fields.pop("name", f"Contact {number}"),
                 "description": fields.pop("description", ""),
-                "handles": fields.pop("handles", [{"handle": f"contact{number}@example.com", "source": "email"}]),
+                "handles": fields.pop(
+                    "handles", [{"handle": f"contact{number}@example.com", "source": "email"}]
+                ),
                 "is_private": fields.pop("is_private", False),
                 "created_at": created,
                 **fields,
@@ -464,7 +466,9 @@ class FrontData:
             elif status in mapping:
                 found["status"] = mapping[status]
             else:
-                return error(400, "Bad request", f"status must be one of archived, open, deleted, spam: {status}")
+                return error(
+                    400, "Bad request", f"status must be one of archived, open, deleted, spam: {status}"
+                )
         if "assignee_id" in body:
             answer = self._assign(found, body["assignee_id"])
             if answer is not None:
@@ -580,7 +584,9 @@ class FrontData:
 
     def download_message_attachment(self, request: Request) -> Answer:
         record = self.messages.get(request.params["message_id"])
-        attachment = None if record is None else record["attachments"].get(request.params["attachment_link_id"])
+        attachment = (
+            None if record is None else record["attachments"].get(request.params["attachment_link_id"])
+        )
         if attachment is None:
             return not_found("Attachment")
         return 200, attachment[2], {"Content-Type": attachment[1]}
@@ -675,7 +681,11 @@ class FrontData:
         if not request.body.get("name"):
             return error(400, "Bad request", "name is required")
         fields = ("name", "description", "highlight", "is_visible_in_conversation_lists")
-        return 201, self.render_tag(self.add_tag(**{k: request.body[k] for k in fields if k in request.body})), {}
+        return (
+            201,
+            self.render_tag(self.add_tag(**{k: request.body[k] for k in fields if k in request.body})),
+            {},
+        )
 
     def create_contact(self, request: Request) -> Answer:
         handles = request.body.get("handles")
@@ -748,4 +758,3 @@ _HANDLERS: dict[str, Callable[[FrontData, Request], Answer]] = {
         request, lambda r: r["inbox_id"] == request.params["inbox_id"]
     ),
 }
-

@@ -316,7 +316,7 @@ class FrontEmulator:
         return [self._front().add_inbox(name=name)["id"] for name in names]
 
     def merge_conversations(self, old_id: str, into: str) -> None:
-        """``old_id`` was merged into ``into``: calls on the old ID answer 301 to the new one, as Front's do."""
+        """``old_id`` was merged into ``into``: calls on the old ID answer 301 to the new one (as Front)."""
         self._front().merge(old_id, into)
 
     def conversation(self, conversation_id: str) -> dict[str, Any]:

@@ -48,7 +48,12 @@ class Shapes:
         for key, entry in document["operations"].items():
             method, path = key.split(" ", 1)
             self.operations[key] = OperationShape(
-                method, path, entry["status"], entry["media"], entry["schema"], entry.get("takes_files", False)
+                method,
+                path,
+                entry["status"],
+                entry["media"],
+                entry["schema"],
+                entry.get("takes_files", False),
             )
 
     def operation(self, method: str, path_template: str) -> OperationShape | None:
