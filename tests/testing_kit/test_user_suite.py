@@ -12,7 +12,14 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from front_client import AsyncFrontClient, FrontClient, PrivateResourceError, RateLimitError, ServerError
+from front_client import (
+    AsyncFrontClient,
+    FrontClient,
+    InProcessLimiter,
+    PrivateResourceError,
+    RateLimitError,
+    ServerError,
+)
 from front_client.testing import FrontEmulator
 from front_core_api.api.conversations import (
     get_conversation_by_id,
@@ -30,7 +37,9 @@ def archive_stale(client: FrontClient, keep: int) -> list[str]:
     """The user's job: archive every open conversation but the ``keep`` newest."""
     open_ids = [c.id for c in client.paginate(list_conversations, limit=50) if c.status != "archived"]
     for conversation_id in open_ids[keep:]:
-        update_conversation.sync_detailed(conversation_id, client=client, body=UpdateConversation(status="archived"))
+        update_conversation.sync_detailed(
+            conversation_id, client=client, body=UpdateConversation(status="archived")
+        )
     return open_ids[keep:]
 
 
@@ -38,7 +47,9 @@ async def archive_stale_async(client: AsyncFrontClient, keep: int) -> list[str]:
     open_ids = [c.id async for c in client.paginate(list_conversations, limit=50) if c.status != "archived"]
     await asyncio.gather(
         *(
-            update_conversation.asyncio_detailed(cid, client=client, body=UpdateConversation(status="archived"))
+            update_conversation.asyncio_detailed(
+                cid, client=client, body=UpdateConversation(status="archived")
+            )
             for cid in open_ids[keep:]
         )
     )
@@ -64,11 +75,15 @@ async def test_async_job(front_emulator: FrontEmulator, async_front_client: Asyn
     assert front_emulator.responses_429 == 0  # 20 concurrent tier-2 writes, paced by the limiter
 
 
-def test_pagination_follows_real_next_links_over_pages(front_emulator: FrontEmulator, front_client: FrontClient) -> None:
+def test_pagination_follows_real_next_links_over_pages(
+    front_emulator: FrontEmulator, front_client: FrontClient
+) -> None:
     seeded = front_emulator.add_conversations(210, status="open")
     pages = list(front_client.paginate(list_conversations, limit=50).pages())
     assert [len(page.items) for page in pages] == [50, 50, 50, 50, 10]
-    assert all(page.next_url.startswith(front_emulator.base_url + "/conversations?") for page in pages[:-1])
+    assert all(
+        str(page.next_url).startswith(front_emulator.base_url + "/conversations?") for page in pages[:-1]
+    )
     assert pages[-1].next_url is None
     items = [item for page in pages for item in page.items]
     assert all(isinstance(item, ConversationResponse) and not item.missing_fields for item in items)
@@ -89,7 +104,7 @@ def test_tier2_burst_gets_no_429(front_emulator: FrontEmulator, front_client: Fr
     assert front_emulator.responses_429 == 0
     assert sum(front_emulator.tier_window_counts("2")) == 24
     assert max(front_emulator.tier_window_counts("2")) <= 3
-    assert front_client.limiter is not None and front_client.limiter.stats().waited > 0
+    assert isinstance(front_client.limiter, InProcessLimiter) and front_client.limiter.stats().waited > 0
 
 
 def test_the_emulator_enforces_tier2_on_a_client_without_limiter(front_emulator: FrontEmulator) -> None:
@@ -98,14 +113,18 @@ def test_the_emulator_enforces_tier2_on_a_client_without_limiter(front_emulator:
         for cid in ids[:3]:
             update_conversation.sync_detailed(cid, client=client, body=UpdateConversation(status="archived"))
         with pytest.raises(RateLimitError) as caught:
-            update_conversation.sync_detailed(ids[3], client=client, body=UpdateConversation(status="archived"))
+            update_conversation.sync_detailed(
+                ids[3], client=client, body=UpdateConversation(status="archived")
+            )
     assert caught.value.tier == "2"
     assert front_emulator.tier_429["2"] == 1
     response_headers = front_emulator.requests_to("PATCH /conversations/{id}")[-1]
     assert response_headers.status == 429
 
 
-def test_private_conversation_and_private_teammate(front_emulator: FrontEmulator, front_client: FrontClient) -> None:
+def test_private_conversation_and_private_teammate(
+    front_emulator: FrontEmulator, front_client: FrontClient
+) -> None:
     private = front_emulator.add_private_conversation()
     (teammate,) = front_emulator.add_teammates("ana", private=True)
     with pytest.raises(PrivateResourceError) as conversation_error:
@@ -131,7 +150,9 @@ def test_injected_503_on_a_write_is_raised_and_not_resent(
     (cid,) = front_emulator.add_conversations(1, status="open")
     front_emulator.fail_next("PATCH /conversations/{id}", status=503)
     with pytest.raises(ServerError):
-        update_conversation.sync_detailed(cid, client=front_client, body=UpdateConversation(status="archived"))
+        update_conversation.sync_detailed(
+            cid, client=front_client, body=UpdateConversation(status="archived")
+        )
     assert [r.status for r in front_emulator.requests_to("PATCH /conversations/{id}")] == [503]
     assert front_emulator.conversation(cid)["status"] == "unassigned"
     # the failure was used up: the next one goes through
@@ -167,7 +188,8 @@ def test_reply_with_an_attachment_is_sent_as_multipart(
     assert fields == {"body": "Invoice attached"}
     assert files == [("attachments[]", "invoice.pdf", b"%PDF-1.4 test")]
     messages = list_conversation_messages.sync(cid, client=front_client)
-    assert messages is not None
+    assert messages is not None and isinstance(messages.field_results, list)
     (message,) = messages.field_results
+    assert isinstance(message.attachments, list)
     assert [a.filename for a in message.attachments] == ["invoice.pdf"]
-    assert front_client.request("GET", message.attachments[0].url).content == b"%PDF-1.4 test"
+    assert front_client.request("GET", str(message.attachments[0].url)).content == b"%PDF-1.4 test"

@@ -658,15 +658,15 @@ class FrontData:
             return error(403, "Forbidden", "You do not have access to the resources of this teammate")
         return 200, render(record), {}
 
-    def _update(self, kind: str, request: Request, fields: tuple[str, ...], status: int = 204) -> Answer:
-        records, render, param = self._crud(kind)
+    def _update(self, kind: str, fields: tuple[str, ...], request: Request) -> Answer:
+        records, _, param = self._crud(kind)
         record = records.get(request.params[param])
         if record is None:
             return not_found(f"{kind.title()} {request.params[param]}")
         for name in fields:
             if name in request.body:
                 record[name] = request.body[name]
-        return (status, render(record), {}) if status == 200 else (204, None, {})
+        return 204, None, {}
 
     def _delete(self, kind: str, request: Request) -> Answer:
         records, _, param = self._crud(kind)
@@ -697,8 +697,7 @@ class FrontData:
     def create_inbox(self, request: Request) -> Answer:
         if not request.body.get("name"):
             return error(400, "Bad request", "name is required")
-        self.add_inbox(name=request.body["name"])
-        return 201, b"", {}
+        return 201, self.render_inbox(self.add_inbox(name=request.body["name"])), {}
 
     def _conversations_where(self, request: Request, keep: Callable[[dict[str, Any]], bool]) -> Answer:
         status = self._conversation_filter(request)

@@ -589,7 +589,15 @@ class FrontEmulator:
             answer = data.handle(request.method, request.path, request.query, request.headers, request.body)
             if answer is not None:
                 handler = json_response(answer[1], answer[0], answer[2])
-        response = (handler or self.fallback)(request)
+        try:
+            response = (handler or self.fallback)(request)
+        except (
+            Exception
+        ) as exc:  # a bug in a handler answers a 500 naming it, rather than a dropped connection
+            message = f"emulator error in {request.method} {request.path}: {type(exc).__name__}: {exc}"
+            response = EmulatorResponse(
+                500, {"_error": {"status": 500, "title": "Internal Server Error", "message": message}}
+            )
         request.status = response.status
         # A copy: a handler may answer with the same object again, which must not keep this request's headers.
         return replace(response, headers={**headers, **response.headers})
