@@ -20,6 +20,8 @@ import io
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from front_client import FrontClient, InProcessLimiter, PrivateResourceError
@@ -73,6 +75,21 @@ class Progress:
         self.label = ""
 
 
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the block, then put back what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def run(time_scale: float, open_count: int, archive_count: int, out: TextIO) -> int:
     limits = EmulatorLimits.front(time_scale)
     started = time.monotonic()
@@ -80,9 +97,6 @@ def run(time_scale: float, open_count: int, archive_count: int, out: TextIO) -> 
         conversation_ids = front.add_conversations(open_count, status="open", subject="Order #{n}")
         front.add_conversations(25, status="archived")
         private_id = front.add_private_conversation(subject="Salary review")
-        # What a user does to point existing code at a stand-in: no code change, two variables.
-        os.environ["FRONT_API_BASE_URL"] = front.base_url
-        os.environ["FRONT_API_TOKEN"] = "demo-token-not-a-secret"
         waits: list[float] = []
         limiter = InProcessLimiter(front.policy(), on_wait=lambda seconds, *_: waits.append(seconds))
         progress = Progress(out)
@@ -91,7 +105,11 @@ def run(time_scale: float, open_count: int, archive_count: int, out: TextIO) -> 
             f"({limits.global_limit} requests / {limits.window_seconds:g} s, tier 2 = "
             f"{limits.tiers['2'].requests} / {limits.tiers['2'].per_seconds:g} s: time x {time_scale:g})\n"
         )
-        with FrontClient(limiter=limiter) as client:
+        # What a user does to point existing code at a stand-in: no code change, two variables.
+        with (
+            environment(FRONT_API_BASE_URL=front.base_url, FRONT_API_TOKEN="demo-token-not-a-secret"),
+            FrontClient(limiter=limiter) as client,
+        ):
             # 1. every open conversation, page by page
             progress.step("1. listing open conversations", open_count)
             pages = 0
