@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from front_client.testing.forms import parse_body
 from front_client.testing.shapes import Shapes, load_shapes
 
-__all__ = ["FrontData", "Router"]
+__all__ = ["FrontData", "Router", "stateful_routes"]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -757,3 +757,9 @@ _HANDLERS: dict[str, Callable[[FrontData, Request], Answer]] = {
         request, lambda r: r["inbox_id"] == request.params["inbox_id"]
     ),
 }
+
+
+def stateful_routes() -> frozenset[str]:
+    """``"METHOD /template"`` of every operation the emulator keeps state for (the others are built from
+    the spec's shapes)."""
+    return frozenset(_HANDLERS)
