@@ -64,3 +64,13 @@ def test_front_vcr_config_keeps_tokens_out_of_cassettes(
     written = (tmp_path / "echo.yaml").read_text(encoding="utf-8")
     assert "/echo" in written and "Bearer <FILTERED>" in written
     assert USER_TOKEN not in written
+
+
+def test_a_request_without_a_token_is_refused_and_not_counted(front_emulator: FrontEmulator) -> None:
+    with httpx.Client(base_url=front_emulator.base_url) as plain:
+        refused = plain.get("/me")
+        accepted = plain.get("/me", headers={"Authorization": "Bearer anything"})
+    assert (refused.status_code, refused.json()["_error"]["status"]) == (401, 401)
+    assert accepted.status_code == 200
+    assert front_emulator.window_counts() == [1]
+    assert [r.status for r in front_emulator.requests_to("GET /me")] == [401, 200]

@@ -11,12 +11,18 @@ Rate-limit rules are applied in front of every route:
    ``per_seconds``; over it: 429 with ``Retry-After`` and ``X-Front-Tier`` (the request was counted in the
    global window, so ``X-RateLimit-Remaining`` can be > 0).
 
-Then, in this order: an error queued by ``fail_next``; the routes you added
-(``(method, path template) -> handler(request) -> EmulatorResponse``); the paths you made ``private`` (Front's
-403); Front's data (:mod:`front_client.testing.front`: stateful resources, a schema-valid body for every
-other operation of the spec, a 404 outside it) unless ``stateful=False``; the ``fallback`` (with
-``stateful=False``: a 200 echo by default). Everything it receives is logged (``requests``) and counted for
-assertions (``received``, ``served``, ``responses_429``, ``window_counts``...).
+With Front's data (``stateful=True``, the default) a request without a bearer token answers 401 before it
+is counted (the emulator accepts any token). Then, in this order:
+
+- an error queued by ``fail_next``;
+- the routes you added (``(method, path template) -> handler(request) -> EmulatorResponse``);
+- the paths you made ``private`` (Front's 403);
+- Front's data (:mod:`front_client.testing.front`): stateful resources, a schema-valid body for every other
+  operation of the spec, a 404 outside it; unless ``stateful=False``;
+- the ``fallback`` (with ``stateful=False``: a 200 echo by default).
+
+Everything it receives is logged (``requests``) and counted for assertions (``received``, ``served``,
+``responses_429``, ``window_counts``...).
 """
 
 from __future__ import annotations
@@ -565,6 +571,10 @@ class FrontEmulator:
             self.received[(request.method, request.path)] += 1
             self.requests.append(request)
             headers: dict[str, str] = {}
+            if self.stateful and not _bearer(request.headers.get("authorization", "")):
+                # Front authenticates before it counts: a request without a token is refused, and not counted.
+                request.status = 401
+                return EmulatorResponse(401, UNAUTHORIZED_BODY)
             if self.limits.enabled:
                 limited, headers = self._rate_limit(request)
                 if limited is not None:
@@ -604,6 +614,16 @@ class FrontEmulator:
 
 
 EMULATOR_TOKEN = "emulator-token"  # what front.client() sends: the emulator accepts any bearer token
+
+
+UNAUTHORIZED_BODY: dict[str, Any] = {
+    "_error": {"status": 401, "title": "Unauthorized", "message": "A bearer token is required"}
+}
+
+
+def _bearer(value: str) -> bool:
+    scheme, _, token = value.partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
 
 
 def _split_path(path: str) -> tuple[str, ...]:
