@@ -19,11 +19,12 @@ CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test lint format bench clean distclean lock record record-live FORCE
+.PHONY: help install spec generate update-spec test demo lint format bench clean distclean lock record record-live FORCE
 
 help:
 	@echo "make install   venv in .venv with pinned deps, patched spec, generated client"
-	@echo "make test      every test (pipeline, overlay, limiter, contract)"
+	@echo "make demo      a realistic job against the Front emulator: no token, no network (installs first)"
+	@echo "make test      every test (pipeline, overlay, limiter, contract; installs first)"
 	@echo "make generate  regenerate generated/front_core_api and front_channel_api (quick when nothing changed); SPEC=<file> / CHANNEL_SPEC=<file> to override"
 	@echo "make update-spec [API=channel] SPEC=<file> [COMMIT=<sha>]   move the pin, regenerate, print the API change report"
 	@echo "make spec      fetch + verify + patch + validate the spec into $(SPEC_BUILD)/"
@@ -62,7 +63,7 @@ $(CHANNEL_PATCHED_SPEC): $(CHANNEL_SOURCE_SPEC) spec/channel/patches.overlay.yam
 
 spec: $(PATCHED_SPEC) $(CHANNEL_PATCHED_SPEC)
 
-$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py
+$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py tools/response_shapes.py
 	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED)
 	touch $@
 
@@ -80,8 +81,12 @@ update-spec: $(VENV)/.installed
 		$(if $(DATE),--date $(DATE)) --format $(FORMAT)
 	$(if $(filter channel,$(API)),touch $(CHANNEL_SOURCE_SPEC) $(CHANNEL_PATCHED_SPEC) $(CHANNEL_GENERATED_STAMP),touch $(SOURCE_SPEC) $(PATCHED_SPEC) $(GENERATED_STAMP))
 
-test: generate
+# Each of `make test` and `make demo` installs what it needs first, so either works on a fresh clone.
+test: $(VENV)/.installed node_modules/.installed generate
 	$(BIN)/python -m pytest
+
+demo: $(VENV)/.installed generate
+	$(BIN)/python -m tools.demo
 
 # Cassettes: `make test` replays tests/cassettes offline; these re-record them (see tools/record.py).
 record: $(VENV)/.installed node_modules/.installed generate

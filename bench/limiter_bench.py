@@ -33,8 +33,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from front_client.limiter import InProcessLimiter
+from front_client.testing import EmulatorLimits, FrontEmulator
 
-from tests.emulator import EmulatorLimits, FrontEmulator, RedisServer, find_redis_server
+from tests.emulator import RedisServer, find_redis_server
 from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, untiered
 from tests.limiter.workers import redis_worker
 
@@ -190,7 +191,7 @@ def main() -> int:
     started = time.monotonic()
     rows: list[Row] = []
     has_redis = find_redis_server() is not None
-    with FrontEmulator(LIMITS) as emulator:
+    with FrontEmulator(LIMITS, stateful=False) as emulator:
         for scenario in (s for s in SCENARIOS if s.processes == 1):
             for client in CLIENTS:
                 run = partial(run_in_process, scenario, client, emulator.base_url)

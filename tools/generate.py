@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from tools.apis import APIS, DEFAULT_API, api_named
+from tools.response_shapes import write_response_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -127,6 +128,7 @@ def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[s
         if run.returncode != 0 or not (target / "__init__.py").exists():
             raise GenerationError(f"openapi-python-client failed (exit {run.returncode}):\n{log}")
         warnings = check_warnings(log, allowed)
+        write_response_shapes(spec, target)  # what front_client.testing's emulator answers with
         shutil.rmtree(output, ignore_errors=True)
         target.rename(output)
     return warnings

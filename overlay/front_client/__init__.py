@@ -11,7 +11,14 @@ with FrontClient() as client:                       # token from FRONT_API_TOKEN
 from typing import TYPE_CHECKING
 
 from front_client._version import __version__
-from front_client.client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, TOKEN_ENV, AsyncFrontClient, FrontClient
+from front_client.client import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV,
+    AsyncFrontClient,
+    FrontClient,
+)
 from front_client.errors import (
     AuthenticationError,
     BadRequestError,
@@ -47,6 +54,7 @@ if TYPE_CHECKING:
     from front_client.webhooks import WebhookVerificationError
 
 __all__ = [
+    "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "TOKEN_ENV",

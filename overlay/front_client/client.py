@@ -49,10 +49,18 @@ from front_client.operations import Operation
 from front_client.pagination import AsyncPaginator, Paginator, _PagePlan
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "TOKEN_ENV", "AsyncFrontClient", "FrontClient"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "TOKEN_ENV",
+    "AsyncFrontClient",
+    "FrontClient",
+]
 
 DEFAULT_BASE_URL = "https://api2.frontapp.com"
 TOKEN_ENV = "FRONT_API_TOKEN"
+BASE_URL_ENV = "FRONT_API_BASE_URL"  # e.g. an emulator's URL: existing code points elsewhere without changes
 # connect 10 s; read, write and pool 60 s (Front's slowest routes, exports and searches, answer within it).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
@@ -81,6 +89,13 @@ def _resolve_token(token: str | None) -> str:
             f"another control or non-ASCII character, e.g. from a copy): check token= or {TOKEN_ENV}"
         )
     return value
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """``base_url`` if given, else ``FRONT_API_BASE_URL`` if set (and not blank), else Front's API."""
+    if base_url is not None:
+        return base_url
+    return os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
 
 
 def _network_proxy(base_url: str, proxy: ProxyOption) -> ProxyOption:
@@ -156,7 +171,7 @@ class _FrontClientBase(AuthenticatedClient):
         self,
         token: str | None,
         *,
-        base_url: str,
+        base_url: str | None,
         timeout: RequestTimeout,
         max_retries: int,
         max_retry_after: float,
@@ -165,6 +180,7 @@ class _FrontClientBase(AuthenticatedClient):
         raise_on_unexpected_status: bool,
     ) -> None:
         secret = _resolve_token(token)
+        base_url = resolve_base_url(base_url)
         # The token lives only in the auth (whose repr hides it): the generated ``token`` field stays empty.
         super().__init__(
             base_url=base_url.rstrip("/"),
@@ -225,7 +241,8 @@ class FrontClient(_FrontClientBase):
     """The synchronous client: ``client=`` of the generated ``sync`` / ``sync_detailed`` functions.
 
     - ``token``: a Front API token; default: the ``FRONT_API_TOKEN`` environment variable.
-    - ``base_url``: default ``https://api2.frontapp.com``.
+    - ``base_url``: default the ``FRONT_API_BASE_URL`` environment variable, else
+      ``https://api2.frontapp.com``.
     - ``limiter``: default a new ``InProcessLimiter`` (built with this client's ``clock``, ``sleep`` when
       one is given, and ``max_pause=max_retry_after``: a call that would wait longer than that for an
       earlier 429's pause raises ``RateLimitError`` at once, unsent); pass a shared one (e.g.
@@ -248,7 +265,7 @@ class FrontClient(_FrontClientBase):
         self,
         token: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         limiter: SyncLimiter | bool | None = None,
         timeout: RequestTimeout = DEFAULT_TIMEOUT,
         max_retries: int = 3,
@@ -280,11 +297,11 @@ class FrontClient(_FrontClientBase):
             ),
         )
         if transport is None:
-            transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
+            transport = httpx.HTTPTransport(proxy=_network_proxy(self._base_url, proxy), verify=verify)
         limited = (
             transport
             if self.limiter is None
-            else LimitingTransport(transport, self.limiter, base_url=base_url)
+            else LimitingTransport(transport, self.limiter, base_url=self._base_url)
         )
         stack = RetryTransport(
             limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
@@ -378,7 +395,7 @@ class AsyncFrontClient(_FrontClientBase):
         self,
         token: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         limiter: AsyncLimiter | bool | None = None,
         timeout: RequestTimeout = DEFAULT_TIMEOUT,
         max_retries: int = 3,
@@ -410,11 +427,11 @@ class AsyncFrontClient(_FrontClientBase):
             ),
         )
         if transport is None:
-            transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
+            transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(self._base_url, proxy), verify=verify)
         limited = (
             transport
             if self.limiter is None
-            else AsyncLimitingTransport(transport, self.limiter, base_url=base_url)
+            else AsyncLimitingTransport(transport, self.limiter, base_url=self._base_url)
         )
         stack = AsyncRetryTransport(
             limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock

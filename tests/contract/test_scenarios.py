@@ -1,6 +1,6 @@
 """Scenario cassettes: how the whole client behaves on Front's failure modes, recorded from the emulator.
 
-While recording (``make record``) each test starts the Front emulator (``tests/emulator``) on a fixed
+While recording (``make record``) each test starts the Front emulator (``front_client.testing``) on a fixed
 port, sets it up for its scenario (a spent rate-limit window, a strict tier, a private resource, a failing
 route...) and drives ``FrontClient`` / ``AsyncFrontClient`` against it. On replay the emulator is not
 started at all: vcrpy answers from the cassette, and our auth, limiter, retry and error layers run on the
@@ -33,6 +33,7 @@ from front_client import (
 )
 from front_client.limiter import InProcessLimiter, RateLimitPolicy
 from front_client.pagination import Page
+from front_client.testing import EmulatorLimits, EmulatorResponse, FrontEmulator, paginated, sequence
 from front_core_api.api.comments import add_comment
 from front_core_api.api.contacts import get_contact
 from front_core_api.api.conversations import get_conversation_by_id, update_conversation
@@ -48,7 +49,6 @@ from front_core_api.types import UNSET, Response
 from vcr.cassette import Cassette  # type: ignore[import-untyped]
 
 from tests import payloads
-from tests.emulator import EmulatorLimits, EmulatorResponse, FrontEmulator, paginated, sequence
 
 from .conftest import EMULATOR_PORT, EMULATOR_URL, TEST_TOKEN, recording
 from .fakes import FakeClock
@@ -138,7 +138,7 @@ def clock() -> FakeClock:
 def emulator(request: pytest.FixtureRequest, clock: FakeClock) -> Iterator[FrontEmulator]:
     """Front's default limits (100 requests / 60 s; tier 1 = 1/s, tier 2 = 3/s) on the fake clock. Started
     only while recording; on replay the test still sets it up (the same code), but nothing listens."""
-    emulator = FrontEmulator(EmulatorLimits(), clock=clock, port=EMULATOR_PORT)
+    emulator = FrontEmulator(EmulatorLimits(), clock=clock, port=EMULATOR_PORT, stateful=False)
     if recording(request.config):
         with emulator:
             yield emulator

@@ -1,4 +1,5 @@
-"""A Front emulator for tests: ``FrontEmulator`` (HTTP server), ``RedisServer``; fixtures in ``fixtures``."""
+"""Moved to :mod:`front_client.testing` (the emulator, shipped) — thin re-exports kept for other branches'
+tests; ``redis_server`` (test infrastructure) stays here."""
 
 from tests.emulator.redis_server import RedisServer, find_redis_server, free_port
 from tests.emulator.server import (

@@ -9,22 +9,22 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from front_client.testing import EmulatorLimits, FrontEmulator
 
 from tests.emulator.redis_server import RedisServer, find_redis_server
-from tests.emulator.server import EmulatorLimits, FrontEmulator
 
 
 @pytest.fixture
 def front_emulator() -> Iterator[FrontEmulator]:
     """An emulator with Front's default limits (100 / 60 s): ``front_emulator.base_url``."""
-    with FrontEmulator(EmulatorLimits()) as emulator:
+    with FrontEmulator(EmulatorLimits(), stateful=False) as emulator:
         yield emulator
 
 
 @pytest.fixture
 def scaled_emulator() -> Iterator[FrontEmulator]:
     """An emulator with scaled limits (20 / 2 s; tiers per 0.25 s; fractional Retry-After)."""
-    with FrontEmulator(EmulatorLimits.scaled()) as emulator:
+    with FrontEmulator(EmulatorLimits.scaled(), stateful=False) as emulator:
         yield emulator
 
 

@@ -14,8 +14,7 @@ import httpx
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.policy import RateLimitPolicy
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
-
-from tests.emulator.server import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
+from front_client.testing import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
 
 Call = tuple[str, str]
 MAX_ATTEMPTS = 30

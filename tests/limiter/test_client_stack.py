@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from front_client import AsyncFrontClient, FrontClient
 from front_client.limiter import InProcessLimiter
+from front_client.testing import EmulatorLimits, FrontEmulator
 
-from tests.emulator.server import EmulatorLimits, FrontEmulator
 from tests.limiter.harness import Call, policy_for, trigger_after, untiered
 
 LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=0.25)
@@ -23,7 +23,7 @@ MODES = ["sync, 16 threads", "async, 64 tasks"]
 
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25)) as em:
+    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25), stateful=False) as em:
         yield em
 
 

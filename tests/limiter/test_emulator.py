@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from tests.emulator import (
+from front_client.testing import (
     PRIVATE_RESOURCE_BODY,
     EmulatorLimits,
     EmulatorResponse,
@@ -21,7 +20,7 @@ from tests.emulator import (
 
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits.scaled(3, 10.0, 10.0)) as em:
+    with FrontEmulator(EmulatorLimits.scaled(3, 10.0, 10.0), stateful=False) as em:
         yield em
 
 
@@ -40,14 +39,17 @@ def test_global_window_headers_and_429(emulator: FrontEmulator) -> None:
 
 
 def test_integer_retry_after_by_default() -> None:
-    with FrontEmulator(EmulatorLimits(global_limit=1, window_seconds=2.5)) as em, httpx.Client() as client:
+    with (
+        FrontEmulator(EmulatorLimits(global_limit=1, window_seconds=2.5), stateful=False) as em,
+        httpx.Client() as client,
+    ):
         client.get(em.base_url + "/a")
         assert client.get(em.base_url + "/a").headers["Retry-After"] in {"1", "2", "3"}
 
 
 def test_tier_429_while_global_budget_remains() -> None:
     limits = EmulatorLimits.scaled(100, 10.0, 10.0)
-    with FrontEmulator(limits) as em, httpx.Client(base_url=em.base_url) as client:
+    with FrontEmulator(limits, stateful=False) as em, httpx.Client(base_url=em.base_url) as client:
         assert client.post("/exports").status_code == 200
         limited = client.post("/teams/tim_1/exports/")
         assert limited.status_code == 429

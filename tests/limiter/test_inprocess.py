@@ -19,8 +19,8 @@ from front_client.limiter import (
     RateLimitPolicy,
     WaitEvent,
 )
+from front_client.testing import EmulatorLimits, FrontEmulator
 
-from tests.emulator.server import EmulatorLimits, FrontEmulator
 from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, trigger_after, untiered
 
 LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=0.25)
@@ -28,7 +28,7 @@ LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=
 
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25)) as em:
+    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25), stateful=False) as em:
         yield em
 
 

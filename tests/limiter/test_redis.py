@@ -24,9 +24,9 @@ from front_client.limiter import (
     RedisLimiter,
 )
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+from front_client.testing import EmulatorLimits, FrontEmulator
 
 from tests.emulator.redis_server import free_port
-from tests.emulator.server import EmulatorLimits, FrontEmulator
 from tests.limiter.harness import policy_for
 from tests.limiter.workers import redis_worker
 
@@ -35,7 +35,7 @@ LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=
 
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25)) as em:
+    with FrontEmulator(EmulatorLimits.scaled(20, 1.0, 0.25), stateful=False) as em:
         yield em
 
 

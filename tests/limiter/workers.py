@@ -7,8 +7,8 @@ import time
 from collections.abc import Sequence
 
 from front_client.limiter.redis_backend import RedisLimiter
+from front_client.testing import EmulatorLimits
 
-from tests.emulator.server import EmulatorLimits
 from tests.limiter.harness import Call, policy_for, run_tasks, run_threads
 
 
