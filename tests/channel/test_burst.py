@@ -14,8 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from front_channel_api.api.messages import sync_inbound_message
 from front_client import AsyncFrontChannelClient, FrontChannelClient, InProcessLimiter, RateLimitPolicy
-
-from tests.emulator import EmulatorLimits, FrontEmulator
+from front_client.testing import EmulatorLimits, FrontEmulator
 
 from .conftest import APP_SECRET, APP_UID, CHANNEL_ID
 from .jwt_check import JWTCheckingRoute
@@ -28,7 +27,8 @@ TIER_PERIOD = 0.25
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
     with FrontEmulator(
-        EmulatorLimits.scaled(global_limit=100, window_seconds=60.0, tier_period=TIER_PERIOD)
+        EmulatorLimits.scaled(global_limit=100, window_seconds=60.0, tier_period=TIER_PERIOD),
+        stateful=False,
     ) as em:
         yield em
 

@@ -29,9 +29,9 @@ from front_client import (
 )
 from front_client.channel_auth import MissingAppCredentialsError
 from front_client.errors import ForeignHostError
+from front_client.testing import EmulatorLimits, EmulatorResponse, FrontEmulator, sequence
 
 from tests.contract.fakes import FakeClock
-from tests.emulator import EmulatorLimits, EmulatorResponse, FrontEmulator, sequence
 
 from .conftest import APP_SECRET, APP_UID, CHANNEL_ID
 from .jwt_check import INBOUND, JWTCheckingRoute, decode_and_verify
@@ -45,7 +45,7 @@ CREDENTIALS: dict[str, Any] = {"channel_id": CHANNEL_ID, "app_uid": APP_UID, "ap
 
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits()) as em:
+    with FrontEmulator(EmulatorLimits(), stateful=False) as em:
         yield em
 
 
