@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.emulator import EmulatorRequest, EmulatorResponse, FrontEmulator
+from front_client.testing import EmulatorRequest, EmulatorResponse, FrontEmulator
 
 INBOUND = "/channels/{channel_id}/inbound_messages"
 
