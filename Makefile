@@ -50,8 +50,8 @@ $(PATCHED_SPEC): $(SOURCE_SPEC) spec/patches.overlay.yaml overlay/front_client/t
 
 spec: $(PATCHED_SPEC)
 
-$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py
-	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED)
+$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py spec/pin.json
+	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED) --source $(SOURCE_SPEC)
 	touch $@
 
 generate: $(GENERATED_STAMP)

@@ -1,8 +1,11 @@
 """Find Front's spec for the pinned commit, verify it, and copy it into the build folder.
 
-Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make), else ``../shared/front-api-specs/core-api.json``,
-else a download of the pinned raw file. The pinned file must match the pinned sha256; a ``--spec`` file
-of another version is accepted and reported as an override.
+Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make); else the first local file whose sha256 is the
+pinned one: ``../shared/front-api-specs/core-api.json`` (or ``$FRONT_API_SPECS_DIR/core-api.json``), the
+previous output (``make update-spec`` leaves the new pinned file there), any other ``*.json`` of that folder
+or its ``history/``; else, when the folder has no ``core-api.json`` at all, a download of the pinned raw
+file. The pinned file must match the pinned sha256; a ``--spec`` file of another version is accepted and
+reported as an override.
 """
 
 from __future__ import annotations
@@ -10,14 +13,24 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PIN_FILE = ROOT / "spec" / "pin.json"
-SHARED_SPEC = ROOT.parent / "shared" / "front-api-specs" / "core-api.json"
+from tools.packages import CORE, DEFAULT_SPECS_DIR, ROOT, SPECS_DIR_ENV
+
+PIN_FILE = CORE.path(CORE.pin)
+
+
+def specs_dir() -> Path:
+    """Front's published specs: ``$FRONT_API_SPECS_DIR``, else ``../shared/front-api-specs``."""
+    configured = os.environ.get(SPECS_DIR_ENV, "").strip()
+    return Path(configured) if configured else DEFAULT_SPECS_DIR
+
+
+SHARED_SPEC = specs_dir() / CORE.spec_file
 
 
 class SpecSourceError(RuntimeError):
@@ -46,37 +59,68 @@ def _download(url: str) -> bytes:
         return data
 
 
+def find_pinned(pin: dict[str, str], shared_spec: Path, previous_output: Path) -> tuple[bytes, str] | None:
+    """The first local file whose sha256 is the pinned one (its bytes and its name), if any."""
+    candidates = [shared_spec, previous_output]
+    folder = shared_spec.parent
+    for extra in (folder, folder / "history"):
+        if extra.is_dir():
+            candidates += sorted(extra.glob("*.json"))
+    seen: set[Path] = set()
+    for candidate in candidates:
+        if candidate in seen or not candidate.is_file():
+            continue
+        seen.add(candidate)
+        data = candidate.read_bytes()
+        if sha256_of(data) == pin["sha256"]:
+            return data, str(candidate)
+    return None
+
+
 def fetch(
     output: Path,
     spec_override: Path | None = None,
     pin_file: Path = PIN_FILE,
-    shared_spec: Path = SHARED_SPEC,
+    shared_spec: Path | None = None,
 ) -> FetchedSpec:
     pin = load_pin(pin_file)
+    shared_spec = shared_spec if shared_spec is not None else specs_dir() / CORE.spec_file
     if spec_override is not None:
         if not spec_override.is_file():
             raise SpecSourceError(f"SPEC={spec_override} does not exist")
         data, source = spec_override.read_bytes(), str(spec_override)
+    elif (found := find_pinned(pin, shared_spec, output)) is not None:
+        data, source = found
     elif shared_spec.is_file():
-        data, source = shared_spec.read_bytes(), str(shared_spec)
+        digest = sha256_of(shared_spec.read_bytes())
+        raise SpecSourceError(
+            f"{shared_spec} has sha256 {digest}, but {pin_file.name} pins {pin['sha256']} "
+            f"(commit {pin['commit']}) and no other file of {shared_spec.parent} matches it. Refusing to "
+            "build from an unverified spec: pass SPEC=<the pinned file>, or move the pin with make update-spec."
+        )
     else:
         url = pin["url"].format(commit=pin["commit"])
         try:
             data = _download(url)
         except OSError as exc:
             raise SpecSourceError(
-                f"{shared_spec} is absent and downloading the pinned spec from {url} failed: {exc}. "
-                "Pass SPEC=<path to core-api.json> to build from a local copy."
+                f"Front's spec pinned in {pin_file.name} (commit {pin['commit'][:12]}) was found nowhere: "
+                f"{shared_spec} is absent and downloading {url} failed ({exc}); put the file there, set "
+                f"{SPECS_DIR_ENV} to a folder holding it, pass SPEC=<file>, or install from a wheel or an "
+                "sdist, which carry the generated code."
             ) from exc
         source = url
     digest = sha256_of(data)
     is_pinned = digest == pin["sha256"]
     if not is_pinned and spec_override is None:
         raise SpecSourceError(
-            f"{source} has sha256 {digest}, but spec/pin.json pins {pin['sha256']} "
+            f"{source} has sha256 {digest}, but {pin_file.name} pins {pin['sha256']} "
             f"(commit {pin['commit']}). Refusing to build from an unverified spec."
         )
-    json.loads(data)  # fail here, with the file's name, if it is not JSON
+    try:
+        json.loads(data)
+    except ValueError as exc:  # fail here, with the file's name, if it is not JSON
+        raise SpecSourceError(f"{source} is not JSON ({exc}); it cannot be Front's spec") from exc
     output.parent.mkdir(parents=True, exist_ok=True)
     if not output.exists() or output.read_bytes() != data:  # keep mtime when unchanged: make stays quick
         output.write_bytes(data)
@@ -89,10 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         "--spec", type=Path, default=None, help="use this spec file instead of the pinned one"
     )
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--pin", type=Path, default=PIN_FILE, help="the pin to verify against")
     args = parser.parse_args(argv)
     spec = args.spec if args.spec and str(args.spec) else None
     try:
-        fetched = fetch(args.output, spec)
+        fetched = fetch(args.output, spec, pin_file=args.pin)
     except SpecSourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

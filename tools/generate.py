@@ -4,12 +4,15 @@ The generator runs into a scratch folder; its output replaces the target only wh
 no unexplained warning (templates/generator-warnings.yaml lists the allowed ones, each with its reason).
 Per-operation facts the generator does not hand to templates (Front's required scopes, the rate-limit
 tier written by tools/patch_spec.py) reach them through ``_front_operations.jinja``, a data file written
-beside a copy of templates/ from the patched spec.
+beside a copy of templates/ from the patched spec. Which upstream spec the package was generated from
+(``SPEC_COMMIT``, ``SPEC_DATE``, ``SPEC_SHA256`` in its ``__init__``) comes from the pin the same way,
+through ``_front_spec.jinja``: never typed by hand. The package gets a ``py.typed`` marker (PEP 561).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -22,11 +25,13 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.packages import CORE, ROOT
+
 TEMPLATES = ROOT / "templates"
-CONFIG = TEMPLATES / "config.yaml"
+CONFIG = CORE.path(CORE.config)
 ALLOWED_WARNINGS = TEMPLATES / "generator-warnings.yaml"
-PACKAGE = "front_core_api"
+PACKAGE = CORE.name
+PY_TYPED = "# Marker file for PEP 561: this package ships its own type hints.\n"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -49,7 +54,17 @@ def operations_table(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return table
 
 
-def write_template_dir(spec: dict[str, Any], destination: Path) -> None:
+def spec_provenance(pin: dict[str, str], source_sha256: str | None = None) -> dict[str, str]:
+    """What the package says about its spec: the pin's commit, date and sha256. A source file that is not
+    the pinned one (``make generate SPEC=...``) is not given the pin's name: its commit is ``unpinned``."""
+    if source_sha256 is None or source_sha256 == pin["sha256"]:
+        return {"commit": pin["commit"], "date": pin["date"], "sha256": pin["sha256"]}
+    return {"commit": "unpinned", "date": "unknown", "sha256": source_sha256}
+
+
+def write_template_dir(
+    spec: dict[str, Any], destination: Path, provenance: dict[str, str] | None = None
+) -> None:
     for template in TEMPLATES.rglob("*.jinja"):
         target = destination / template.relative_to(TEMPLATES)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +73,13 @@ def write_template_dir(spec: dict[str, Any], destination: Path) -> None:
     table = json.dumps(operations_table(spec), indent=1, sort_keys=True, ensure_ascii=True)
     (destination / "_front_operations.jinja").write_text(
         "{# Written by tools/generate.py from the patched spec. #}\n{% set OPERATIONS = " + table + " %}\n",
+        encoding="utf-8",
+    )
+    facts = provenance or {"commit": "unknown", "date": "unknown", "sha256": "unknown"}
+    (destination / "_front_spec.jinja").write_text(
+        "{# Written by tools/generate.py from the pin. #}\n{% set SPEC = "
+        + json.dumps(facts, sort_keys=True, ensure_ascii=True)
+        + " %}\n",
         encoding="utf-8",
     )
 
@@ -93,7 +115,14 @@ def check_warnings(log: str, allowed: list[dict[str, str]]) -> list[str]:
     return warnings
 
 
-def generate(patched_spec: Path, output: Path) -> list[str]:
+def generate(
+    patched_spec: Path,
+    output: Path,
+    provenance: dict[str, str] | None = None,
+    *,
+    config: Path = CONFIG,
+) -> list[str]:
+    """Generate the package at ``output``; ``provenance`` (:func:`spec_provenance`) names its spec."""
     spec = json.loads(patched_spec.read_text(encoding="utf-8"))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
     env = dict(
@@ -102,18 +131,19 @@ def generate(patched_spec: Path, output: Path) -> list[str]:
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"
-        write_template_dir(spec, templates)
-        target = Path(scratch) / PACKAGE
+        write_template_dir(spec, templates, provenance)
+        target = Path(scratch) / output.name
         command = [
             sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(patched_spec), "--meta", "none", "--output-path", str(target),
-            "--config", str(CONFIG), "--custom-template-path", str(templates),
+            "--config", str(config), "--custom-template-path", str(templates),
         ]  # fmt: skip
         run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         log = run.stdout + run.stderr
         if run.returncode != 0 or not (target / "__init__.py").exists():
             raise GenerationError(f"openapi-python-client failed (exit {run.returncode}):\n{log}")
         warnings = check_warnings(log, allowed)
+        (target / "py.typed").write_text(PY_TYPED, encoding="utf-8")
         shutil.rmtree(output, ignore_errors=True)
         target.rename(output)
     return warnings
@@ -122,10 +152,16 @@ def generate(patched_spec: Path, output: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patched_spec", type=Path)
-    parser.add_argument("--output", type=Path, default=ROOT / "generated" / PACKAGE)
+    parser.add_argument("--output", type=Path, default=CORE.generated_dir())
+    parser.add_argument("--pin", type=Path, default=CORE.path(CORE.pin), help="names the spec in the package")
+    parser.add_argument("--source", type=Path, default=None, help="the unpatched spec, checked against the pin")
+    parser.add_argument("--config", type=Path, default=CONFIG)
     args = parser.parse_args(argv)
+    pin = json.loads(args.pin.read_text(encoding="utf-8"))
+    source_sha = hashlib.sha256(args.source.read_bytes()).hexdigest() if args.source else None
+    provenance = spec_provenance(pin, source_sha)
     try:
-        warnings = generate(args.patched_spec, args.output)
+        warnings = generate(args.patched_spec, args.output, provenance, config=args.config)
     except GenerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

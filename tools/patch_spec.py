@@ -160,9 +160,11 @@ def _path_matches(template: str, path: str) -> bool:
     )
 
 
-def annotate_tiers(document: JSON, tier_table: JSON) -> int:
+def annotate_tiers(document: JSON, tier_table: JSON | None) -> int:
     """Write ``x-front-rate-limit-tier`` on each operation the tier table names; returns how many."""
     annotated = 0
+    if tier_table is None:  # an API without burst tiers
+        return 0
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method not in HTTP_METHODS:
@@ -181,12 +183,30 @@ def annotate_tiers(document: JSON, tier_table: JSON) -> int:
     return annotated
 
 
-def patch(spec: JSON, overlay: JSON, tier_table: JSON) -> tuple[JSON, list[ActionResult], int]:
+def patch(spec: JSON, overlay: JSON, tier_table: JSON | None) -> tuple[JSON, list[ActionResult], int]:
     patched = copy.deepcopy(spec)
     results = apply_overlay(patched, overlay)
     tiered = annotate_tiers(patched, tier_table)
     validate(patched)
     return patched, results, tiered
+
+
+class SpecFileError(ValueError):
+    """The input is not an OpenAPI document at all (empty, not JSON, not an object)."""
+
+
+def load_spec(source: Path) -> JSON:
+    """Front's spec from ``source``, or :class:`SpecFileError` saying in one line why it cannot be one."""
+    text = source.read_text(encoding="utf-8")
+    if not text.strip():
+        raise SpecFileError(f"{source} is empty: not an OpenAPI document (a failed download or copy?)")
+    try:
+        spec = json.loads(text)
+    except ValueError as exc:
+        raise SpecFileError(f"{source} is not JSON ({exc}): not an OpenAPI document") from exc
+    if not isinstance(spec, dict) or "openapi" not in spec:
+        raise SpecFileError(f"{source} is JSON but not an OpenAPI document (no top-level 'openapi' field)")
+    return spec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiers", type=Path, default=TIERS_FILE)
     args = parser.parse_args(argv)
 
-    spec = json.loads(args.source.read_text(encoding="utf-8"))
+    try:
+        spec = load_spec(args.source)
+    except SpecFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     overlay = yaml.safe_load(args.patches.read_text(encoding="utf-8"))
     tier_table = json.loads(args.tiers.read_text(encoding="utf-8"))
     try:

@@ -97,7 +97,7 @@ def update(
     build.mkdir(parents=True, exist_ok=True)
     (build / "core-api.json").write_bytes(data)
     previous_patched.write_text(json.dumps(patched, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    generate.generate(previous_patched, output)
+    generate.generate(previous_patched, output, generate.spec_provenance(pin))
     pin_file.write_text(json.dumps(pin, indent=2) + "\n", encoding="utf-8")
     print(f"pin: commit {old_pin['commit'][:7]} ({old_pin['date']}) → {pin['commit'][:7]} ({pin['date']})")
     return spec_report.compare(
