@@ -37,12 +37,16 @@ def run_pipeline(package: GeneratedPackage, root: Path = ROOT) -> Path:
     except (fetch_spec.SpecSourceError, patch_spec.SpecFileError) as exc:
         raise BuildError(f"cannot generate {package.name}: {exc}") from exc
     overlay = yaml.safe_load(package.path(package.patches, root).read_text(encoding="utf-8"))
-    tiers = json.loads(package.path(package.tiers, root).read_text(encoding="utf-8")) if package.tiers else None
+    tiers = None
+    if package.tiers:
+        tiers = json.loads(package.path(package.tiers, root).read_text(encoding="utf-8"))
     try:
         patched, _, _ = patch_spec.patch(spec, overlay, tiers)
     except Exception as exc:  # the validator's errors are long: name the step and the first line
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BuildError(f"cannot generate {package.name}: the patched spec is not valid OpenAPI: {first_line}")
+        raise BuildError(
+            f"cannot generate {package.name}: the patched spec is not valid OpenAPI: {first_line}"
+        ) from exc
     patched_file = package.patched_spec(root)
     patched_file.parent.mkdir(parents=True, exist_ok=True)
     patched_file.write_text(json.dumps(patched, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.packages import CORE, DEFAULT_SPECS_DIR, ROOT, SPECS_DIR_ENV
+from tools.packages import CORE, DEFAULT_SPECS_DIR, SPECS_DIR_ENV
 
 PIN_FILE = CORE.path(CORE.pin)
 
@@ -96,7 +96,7 @@ def fetch(
         raise SpecSourceError(
             f"{shared_spec} has sha256 {digest}, but {pin_file.name} pins {pin['sha256']} "
             f"(commit {pin['commit']}) and no other file of {shared_spec.parent} matches it. Refusing to "
-            "build from an unverified spec: pass SPEC=<the pinned file>, or move the pin with make update-spec."
+            "build from an unverified spec: pass SPEC=<the pinned file>, or move the pin (make update-spec)."
         )
     else:
         url = pin["url"].format(commit=pin["commit"])

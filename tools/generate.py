@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("patched_spec", type=Path)
     parser.add_argument("--output", type=Path, default=CORE.generated_dir())
     parser.add_argument("--pin", type=Path, default=CORE.path(CORE.pin), help="names the spec in the package")
-    parser.add_argument("--source", type=Path, default=None, help="the unpatched spec, checked against the pin")
+    parser.add_argument("--source", type=Path, default=None, help="the unpatched spec (vs the pin)")
     parser.add_argument("--config", type=Path, default=CONFIG)
     args = parser.parse_args(argv)
     pin = json.loads(args.pin.read_text(encoding="utf-8"))
