@@ -89,6 +89,8 @@ def _warning_blocks(output: str) -> list[str]:
     if "Warning(s) encountered" not in output and "Error(s) encountered" not in output:
         return []
     body = output.split("encountered while generating", 1)[1]
+    # The rest of that line ("Client was generated, but ...") is no warning; the first one starts below.
+    body = body.split("\n", 1)[1] if "\n" in body else ""
     body = body.split("If you believe this was a mistake", 1)[0]
     blocks = [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
     return [

@@ -91,7 +91,7 @@ def update(
     tiers = json.loads(patch_spec.TIERS_FILE.read_text(encoding="utf-8"))
     patched, results, _ = patch_spec.patch(spec, overlay, tiers)  # raises before anything is rewritten
     for result in results:
-        if not result.matched:
+        if result.vanished:
             print(f"warning: patch {result.action_id} matched nothing in the new spec (target vanished?)")
 
     build.mkdir(parents=True, exist_ok=True)

@@ -74,7 +74,7 @@ def test_generic_rules_also_fix_paths_that_do_not_exist_yet() -> None:
         "allOf": [{"$ref": "#/components/schemas/Owner"}],
         "nullable": True,
     }
-    vanished = {r.action_id for r in results if not r.matched}
+    vanished = {r.action_id for r in results if r.vanished}
     assert "hoist-union-member-objects" in vanished  # reported by name, not a crash
 
 
