@@ -138,3 +138,15 @@ def test_a_users_strict_mypy_sees_the_installed_types(fresh_venv: FreshVenv, use
     errors = [line for line in lines if ": error:" in line]
     assert len(notes) == 1 and "front_core_api.models.conversation_response.ConversationResponse" in notes[0]
     assert len(errors) == 1 and "[arg-type]" in errors[0] and '"int"' in errors[0], checked.stdout
+
+
+def test_an_editable_install_puts_the_folders_on_sys_path_and_copies_nothing(tmp_path: Path) -> None:
+    run([sys.executable, "-m", "hatchling", "build", "--target", "wheel:editable", "--directory", tmp_path],
+        cwd=ROOT)  # fmt: skip
+    (editable,) = tmp_path.glob("*.whl")
+    names = wheel_names(editable)
+    assert not [name for name in names if name.startswith(("front_client/", "front_core_api/"))], names
+    with zipfile.ZipFile(editable) as archive:
+        (pth,) = [name for name in names if name.endswith(".pth")]
+        folders = archive.read(pth).decode().split()
+    assert folders == [str(ROOT / "generated"), str(ROOT / "overlay")]
