@@ -19,6 +19,8 @@ import yaml
 
 from tools import generate, patch_spec
 
+from .conftest import SHARED_SPECS
+
 PATCHES = yaml.safe_load(patch_spec.PATCHES_FILE.read_text(encoding="utf-8"))
 TIERS = json.loads(patch_spec.TIERS_FILE.read_text(encoding="utf-8"))
 
@@ -225,3 +227,25 @@ def test_a_file_that_is_no_spec_is_one_line(tmp_path: Path, content: str, words:
     with pytest.raises(patch_spec.SpecFileError, match=words) as error:
         patch_spec.load_spec(source)
     assert "\n" not in str(error.value)
+
+
+def test_a_published_spec_with_the_2024_array_without_items_generates_the_article(tmp_path: Path) -> None:
+    """Front's spec of August 2024 as those of February to April 2024 were: a KnowledgeBaseArticleResponse
+    property ``{"type": "array"}`` with no items. The whole pipeline keeps the model and its operations."""
+    published = SHARED_SPECS / "history" / "core-api.2024-08-20.5f1371a.json"
+    if not published.exists():
+        pytest.skip(f"Front's published spec {published} is absent (../shared/front-api-specs)")
+    spec = json.loads(published.read_text(encoding="utf-8"))
+    del spec["components"]["schemas"]["KnowledgeBaseArticleResponse"]["properties"]["keywords"]["items"]
+    patched, results, _ = patch_spec.patch(spec, PATCHES, TIERS)
+    assert {r.action_id: r.changed for r in results}["array-without-items-holds-anything"] == 1
+    package = tmp_path / "front_core_api"
+    assert generate.generate(write(patched, tmp_path / "patched.json"), package) == []
+    article = (package / "models" / "knowledge_base_article_response.py").read_text(encoding="utf-8")
+    assert "keywords: list[Any] | Unset" in article
+    returning = [
+        m
+        for m in (package / "api").rglob("*.py")
+        if "KnowledgeBaseArticleResponse.from_dict" in m.read_text()
+    ]
+    assert len(returning) >= 4, returning  # get / create / update an article, in a locale or not
