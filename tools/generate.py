@@ -93,11 +93,16 @@ def _warning_blocks(output: str) -> list[str]:
     body = body.split("\n", 1)[1] if "\n" in body else ""
     body = body.split("If you believe this was a mistake", 1)[0]
     blocks = [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
-    return [
-        b
-        for b in blocks
-        if not b.lstrip(". ,").startswith(("Client was generated", "client was not created"))
-    ]
+    warnings: list[str] = []
+    for block in blocks:
+        if block.lstrip(". ,").startswith(("Client was generated", "client was not created")):
+            continue
+        # "WARNING parsing GET /x within tag." names the operation of the message that follows it.
+        if warnings and warnings[-1].startswith("WARNING parsing ") and "\n" not in warnings[-1]:
+            warnings[-1] += "\n" + block
+        else:
+            warnings.append(block)
+    return warnings
 
 
 def unexplained(warnings: list[str], allowed: list[dict[str, str]]) -> list[str]:
@@ -124,8 +129,11 @@ def generate(
     *,
     config: Path = CONFIG,
 ) -> list[str]:
-    """Generate the package at ``output``; ``provenance`` (:func:`spec_provenance`) names its spec."""
+    """Generate the package at ``output``; ``provenance`` (:func:`spec_provenance`) names its spec, by
+    default the pinned one."""
     spec = json.loads(patched_spec.read_text(encoding="utf-8"))
+    if provenance is None:
+        provenance = spec_provenance(json.loads(CORE.path(CORE.pin).read_text(encoding="utf-8")))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
     env = dict(
         os.environ, PYTHONUTF8="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
