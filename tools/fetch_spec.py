@@ -1,9 +1,11 @@
 """Find Front's spec for the pinned commit, verify it, and copy it into the build folder.
 
-Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make), else ``../shared/front-api-specs/core-api.json``
-(``channel-api.json`` with ``--api channel``: tools/apis.py), else a download of the pinned raw file. The
-pinned file must match the pinned sha256; a ``--spec`` file of another version is accepted and reported as
-an override.
+Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make); else the first local file whose sha256 is the
+pinned one: ``../shared/front-api-specs/core-api.json`` (or ``$FRONT_API_SPECS_DIR/core-api.json``; ``channel-api.json`` with ``--api channel``: tools/packages.py), the
+previous output (``make update-spec`` leaves the new pinned file there), any other ``*.json`` of that folder
+or its ``history/``; else, when the folder has no ``core-api.json`` at all, a download of the pinned raw
+file. The pinned file must match the pinned sha256; a ``--spec`` file of another version is accepted and
+reported as an override.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.apis import APIS, DEFAULT_API, api_named
+from tools.packages import CORE, ROOT, SPECS_DIR_ENV, specs_dir
 
-ROOT = Path(__file__).resolve().parents[1]
-PIN_FILE = ROOT / "spec" / "pin.json"
-SHARED_SPEC = ROOT.parent / "shared" / "front-api-specs" / "core-api.json"
+PIN_FILE = CORE.path(CORE.pin)
+SHARED_SPEC = specs_dir() / CORE.spec_file
 
 
 class SpecSourceError(RuntimeError):
@@ -49,27 +51,55 @@ def _download(url: str) -> bytes:
         return data
 
 
+def find_pinned(pin: dict[str, str], shared_spec: Path, previous_output: Path) -> tuple[bytes, str] | None:
+    """The first local file whose sha256 is the pinned one (its bytes and its name), if any."""
+    candidates = [shared_spec, previous_output]
+    folder = shared_spec.parent
+    for extra in (folder, folder / "history"):
+        if extra.is_dir():
+            candidates += sorted(extra.glob("*.json"))
+    seen: set[Path] = set()
+    for candidate in candidates:
+        if candidate in seen or not candidate.is_file():
+            continue
+        seen.add(candidate)
+        data = candidate.read_bytes()
+        if sha256_of(data) == pin["sha256"]:
+            return data, str(candidate)
+    return None
+
+
 def fetch(
     output: Path,
     spec_override: Path | None = None,
     pin_file: Path = PIN_FILE,
-    shared_spec: Path = SHARED_SPEC,
+    shared_spec: Path | None = None,
 ) -> FetchedSpec:
     pin = load_pin(pin_file)
+    shared_spec = shared_spec if shared_spec is not None else specs_dir() / CORE.spec_file
     if spec_override is not None:
         if not spec_override.is_file():
             raise SpecSourceError(f"SPEC={spec_override} does not exist")
         data, source = spec_override.read_bytes(), str(spec_override)
+    elif (found := find_pinned(pin, shared_spec, output)) is not None:
+        data, source = found
     elif shared_spec.is_file():
-        data, source = shared_spec.read_bytes(), str(shared_spec)
+        digest = sha256_of(shared_spec.read_bytes())
+        raise SpecSourceError(
+            f"{shared_spec} has sha256 {digest}, but {pin_file.name} pins {pin['sha256']} "
+            f"(commit {pin['commit']}) and no other file of {shared_spec.parent} matches it. Refusing to "
+            "build from an unverified spec: pass SPEC=<the pinned file>, or move the pin (make update-spec)."
+        )
     else:
         url = pin["url"].format(commit=pin["commit"])
         try:
             data = _download(url)
         except OSError as exc:
             raise SpecSourceError(
-                f"{shared_spec} is absent and downloading the pinned spec from {url} failed: {exc}. "
-                f"Pass SPEC=<path to {shared_spec.name}> to build from a local copy."
+                f"Front's spec pinned in {pin_file.name} (commit {pin['commit'][:12]}) was found nowhere: "
+                f"{shared_spec} is absent and downloading {url} failed ({exc}); put the file there, set "
+                f"{SPECS_DIR_ENV} to a folder holding it, pass SPEC=<file>, or install from a wheel or an "
+                "sdist, which carry the generated code."
             ) from exc
         source = url
     digest = sha256_of(data)
@@ -79,7 +109,10 @@ def fetch(
             f"{source} has sha256 {digest}, but {_shown(pin_file)} pins {pin['sha256']} "
             f"(commit {pin['commit']}). Refusing to build from an unverified spec."
         )
-    json.loads(data)  # fail here, with the file's name, if it is not JSON
+    try:
+        json.loads(data)
+    except ValueError as exc:  # fail here, with the file's name, if it is not JSON
+        raise SpecSourceError(f"{source} is not JSON ({exc}); it cannot be Front's spec") from exc
     output.parent.mkdir(parents=True, exist_ok=True)
     if not output.exists() or output.read_bytes() != data:  # keep mtime when unchanged: make stays quick
         output.write_bytes(data)
@@ -92,16 +125,17 @@ def _shown(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which spec (tools/apis.py)")
+    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which spec (tools/packages.py)")
     parser.add_argument(
         "--spec", type=Path, default=None, help="use this spec file instead of the pinned one"
     )
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--pin", type=Path, default=None, help="the pin to verify against (default: the API's)")
     args = parser.parse_args(argv)
     spec = args.spec if args.spec and str(args.spec) else None
     try:
         api = api_named(args.api)
-        fetched = fetch(args.output, spec, pin_file=api.pin_file, shared_spec=api.shared_spec)
+        fetched = fetch(args.output, spec, pin_file=args.pin or api.pin_file, shared_spec=api.shared_spec)
     except SpecSourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

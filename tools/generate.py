@@ -1,16 +1,19 @@
-"""Generate ``front_core_api`` (or ``--api channel``: ``front_channel_api``, tools/apis.py) from the patched
+"""Generate ``front_core_api`` (or ``--api channel``: ``front_channel_api``, tools/packages.py) from the patched
 spec with openapi-python-client and our templates.
 
 The generator runs into a scratch folder; its output replaces the target only when it succeeded and left
 no unexplained warning (templates/generator-warnings.yaml lists the allowed ones, each with its reason).
 Per-operation facts the generator does not hand to templates (Front's required scopes, the rate-limit
 tier written by tools/patch_spec.py) reach them through ``_front_operations.jinja``, a data file written
-beside a copy of templates/ from the patched spec.
+beside a copy of templates/ from the patched spec. Which upstream spec the package was generated from
+(``SPEC_COMMIT``, ``SPEC_DATE``, ``SPEC_SHA256`` in its ``__init__``) comes from the pin the same way,
+through ``_front_spec.jinja``: never typed by hand. The package gets a ``py.typed`` marker (PEP 561).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -24,13 +27,14 @@ from typing import Any
 import yaml
 
 from tools.apis import APIS, DEFAULT_API, api_named
+from tools.packages import CORE, ROOT
 from tools.response_shapes import write_response_shapes
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
-CONFIG = TEMPLATES / "config.yaml"
+CONFIG = CORE.path(CORE.config)
 ALLOWED_WARNINGS = TEMPLATES / "generator-warnings.yaml"
-PACKAGE = "front_core_api"
+PACKAGE = CORE.name
+PY_TYPED = "# Marker file for PEP 561: this package ships its own type hints.\n"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -53,7 +57,17 @@ def operations_table(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return table
 
 
-def write_template_dir(spec: dict[str, Any], destination: Path) -> None:
+def spec_provenance(pin: dict[str, str], source_sha256: str | None = None) -> dict[str, str]:
+    """What the package says about its spec: the pin's commit, date and sha256. A source file that is not
+    the pinned one (``make generate SPEC=...``) is not given the pin's name: its commit is ``unpinned``."""
+    if source_sha256 is None or source_sha256 == pin["sha256"]:
+        return {"commit": pin["commit"], "date": pin["date"], "sha256": pin["sha256"]}
+    return {"commit": "unpinned", "date": "unknown", "sha256": source_sha256}
+
+
+def write_template_dir(
+    spec: dict[str, Any], destination: Path, provenance: dict[str, str] | None = None
+) -> None:
     for template in TEMPLATES.rglob("*.jinja"):
         target = destination / template.relative_to(TEMPLATES)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -64,6 +78,13 @@ def write_template_dir(spec: dict[str, Any], destination: Path) -> None:
         "{# Written by tools/generate.py from the patched spec. #}\n{% set OPERATIONS = " + table + " %}\n",
         encoding="utf-8",
     )
+    facts = provenance or {"commit": "unknown", "date": "unknown", "sha256": "unknown"}
+    (destination / "_front_spec.jinja").write_text(
+        "{# Written by tools/generate.py from the pin. #}\n{% set SPEC = "
+        + json.dumps(facts, sort_keys=True, ensure_ascii=True)
+        + " %}\n",
+        encoding="utf-8",
+    )
 
 
 def _warning_blocks(output: str) -> list[str]:
@@ -71,13 +92,20 @@ def _warning_blocks(output: str) -> list[str]:
     if "Warning(s) encountered" not in output and "Error(s) encountered" not in output:
         return []
     body = output.split("encountered while generating", 1)[1]
+    # The rest of that line ("Client was generated, but ...") is no warning; the first one starts below.
+    body = body.split("\n", 1)[1] if "\n" in body else ""
     body = body.split("If you believe this was a mistake", 1)[0]
     blocks = [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
-    return [
-        b
-        for b in blocks
-        if not b.lstrip(". ,").startswith(("Client was generated", "client was not created"))
-    ]
+    warnings: list[str] = []
+    for block in blocks:
+        if block.lstrip(". ,").startswith(("Client was generated", "client was not created")):
+            continue
+        # "WARNING parsing GET /x within tag." names the operation of the message that follows it.
+        if warnings and warnings[-1].startswith("WARNING parsing ") and "\n" not in warnings[-1]:
+            warnings[-1] += "\n" + block
+        else:
+            warnings.append(block)
+    return warnings
 
 
 def unexplained(warnings: list[str], allowed: list[dict[str, str]]) -> list[str]:
@@ -97,17 +125,28 @@ def check_warnings(log: str, allowed: list[dict[str, str]]) -> list[str]:
     return warnings
 
 
-def write_config(package: str, destination: Path) -> Path:
-    """templates/config.yaml with the package's own name (the one config serves every API)."""
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+def write_config(source: Path, package: str, destination: Path) -> Path:
+    """``source`` (templates/config.yaml) with the package's own name (the one config serves every API)."""
+    config = yaml.safe_load(source.read_text(encoding="utf-8"))
     config["package_name_override"] = package
     config["project_name_override"] = package.replace("_", "-")
     destination.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return destination
 
 
-def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[str]:
+def generate(
+    patched_spec: Path,
+    output: Path,
+    provenance: dict[str, str] | None = None,
+    *,
+    config: Path = CONFIG,
+    package: str = PACKAGE,
+) -> list[str]:
+    """Generate ``package`` at ``output``; ``provenance`` (:func:`spec_provenance`) names its spec, by
+    default the Core pin."""
     spec = json.loads(patched_spec.read_text(encoding="utf-8"))
+    if provenance is None:
+        provenance = spec_provenance(json.loads(CORE.path(CORE.pin).read_text(encoding="utf-8")))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
     env = dict(
         os.environ, PYTHONUTF8="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
@@ -115,9 +154,9 @@ def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[s
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"
-        write_template_dir(spec, templates)
+        write_template_dir(spec, templates, provenance)
         target = Path(scratch) / package
-        config = write_config(package, Path(scratch) / "config.yaml")
+        config = write_config(config, package, Path(scratch) / "config.yaml")
         command = [
             sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(patched_spec), "--meta", "none", "--output-path", str(target),
@@ -129,6 +168,7 @@ def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[s
             raise GenerationError(f"openapi-python-client failed (exit {run.returncode}):\n{log}")
         warnings = check_warnings(log, allowed)
         write_response_shapes(spec, target)  # what front_client.testing's emulator answers with
+        (target / "py.typed").write_text(PY_TYPED, encoding="utf-8")
         shutil.rmtree(output, ignore_errors=True)
         target.rename(output)
     return warnings
@@ -137,18 +177,24 @@ def generate(patched_spec: Path, output: Path, package: str = PACKAGE) -> list[s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patched_spec", type=Path)
-    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which API (tools/apis.py)")
+    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which API (tools/packages.py)")
     parser.add_argument("--output", type=Path, default=None, help="default generated/<package>")
+    parser.add_argument("--pin", type=Path, default=None, help="names the spec in the package (default: the API's pin)")
+    parser.add_argument("--source", type=Path, default=None, help="the unpatched spec (vs the pin)")
+    parser.add_argument("--config", type=Path, default=CONFIG)
     args = parser.parse_args(argv)
     api = api_named(args.api)
-    args.output = args.output or api.generated
+    pin = json.loads((args.pin or api.pin_file).read_text(encoding="utf-8"))
+    source_sha = hashlib.sha256(args.source.read_bytes()).hexdigest() if args.source else None
+    provenance = spec_provenance(pin, source_sha)
+    output = args.output or api.generated
     try:
-        warnings = generate(args.patched_spec, args.output, api.package)
+        warnings = generate(args.patched_spec, output, provenance, config=args.config, package=api.package)
     except GenerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    modules = sum(1 for _ in args.output.rglob("*.py"))
-    print(f"generated {args.output} ({modules} modules, {len(warnings)} allowed generator warning(s))")
+    modules = sum(1 for _ in output.rglob("*.py"))
+    print(f"generated {output} ({modules} modules, {len(warnings)} allowed generator warning(s))")
     return 0
 
 

@@ -6,6 +6,12 @@ for defects that Overlay's merge cannot express (e.g. moving a ``$ref`` under ``
 written as rules (JSONPath filters), so they also fix paths that do not exist yet. An action whose target
 matches nothing is reported by name: a vanished target is a warning, never a crash.
 
+Actions marked ``x-guard: true`` are generic rules for constructs that openapi-python-client refuses (an
+array without ``items``, an enum of mixed types, a media type it cannot read or send, a default its own
+schema rejects, an optional path parameter): the generator would drop the schema, the response or the
+whole operation. They usually match nothing, which is not reported as a vanished target; what they
+change is counted.
+
 After the patches, each operation gets ``x-front-rate-limit-tier`` from the overlay's tier table
 (overlay/front_client/tiers.json), so the generated docstrings and the limiter read one table. The result
 is validated with openapi-spec-validator before it is written.
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import datetime as dt
 import json
 import re
 import sys
@@ -40,6 +47,12 @@ class ActionResult:
     action_id: str
     description: str
     matched: int
+    changed: int = 0  # nodes the action rewrote (a transform may find a matched node already fine)
+    guard: bool = False  # a rule for a construct that may appear: matching nothing is normal
+
+    @property
+    def vanished(self) -> bool:
+        return not self.matched and not self.guard
 
 
 def _ref_siblings_to_allof(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
@@ -85,6 +98,108 @@ def _hoist_union_member_objects(document: JSON, pointer: jsonpath.JSONPointer, n
 
 Transform = Callable[[JSON, jsonpath.JSONPointer, JSON], JSON]
 
+# What openapi-python-client 0.29 can read in a response and send in a request body
+# (parser/responses.py::_source_by_content_type, parser/bodies.py).
+_SENDABLE_MEDIA_TYPES = frozenset(
+    {
+        "application/json",
+        "application/octet-stream",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    }
+)
+_ENUM_VALUE_TYPES = ({str}, {int}, {bool})
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _media_type(name: str) -> str | None:
+    """The generator's reading of a media type name; None where it would not recognise it."""
+    parsed = name.split(";", 1)[0].strip().lower()
+    return parsed if name.startswith(parsed) and "/" in parsed else None
+
+
+def _readable_response_type(name: str) -> bool:
+    parsed = _media_type(name)
+    return parsed is not None and (
+        parsed.startswith("text/") or parsed.endswith("+json") or parsed in _SENDABLE_MEDIA_TYPES - {
+            "application/x-www-form-urlencoded", "multipart/form-data"}
+    )  # fmt: skip
+
+
+def _sendable_request_type(name: str) -> bool:
+    parsed = _media_type(name)
+    return parsed is not None and (parsed.endswith("+json") or parsed in _SENDABLE_MEDIA_TYPES)
+
+
+def _readable_as_bytes(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """A response whose every media type the generator cannot read (``application/xml``, ``image/png``)
+    is dropped from the client; declaring it also as ``application/octet-stream`` returns its bytes."""
+    if not isinstance(node, dict) or not node or any(_readable_response_type(name) for name in node):
+        return node
+    return {**node, "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def _drop_unsendable_media_types(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """A request body offering a media type the generator cannot send (``text/plain``) beside one it can
+    drops the whole operation; keep the ones it can send. (With none it can send, the generator's warning
+    fails the build and names the operation.)"""
+    if not isinstance(node, dict):
+        return node
+    sendable = {name: media for name, media in node.items() if _sendable_request_type(name)}
+    return sendable if sendable and len(sendable) < len(node) else node
+
+
+def _drop_unsupported_enum(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """The generator types an enum only when all its values are strings, or all integers (or booleans);
+    a mixed (``["a", 1]``) or a float enum drops the schema. Without the enum, the type still applies."""
+    values = node.get("enum")
+    if not isinstance(values, list):
+        return node  # a properties map with a property named "enum"
+    kinds = {type(value) for value in values if value is not None}
+    if not kinds or kinds in _ENUM_VALUE_TYPES:
+        return node
+    return {k: v for k, v in node.items() if k != "enum"}
+
+
+def _default_fits(schema: JSON, value: JSON) -> bool:
+    enum = schema.get("enum")
+    if isinstance(enum, list) and value not in enum:
+        return False
+    kind = schema.get("type")
+    if value is None:
+        return bool(schema.get("nullable")) or kind is None
+    if isinstance(kind, str) and kind in _JSON_TYPES:
+        if isinstance(value, bool) and kind != "boolean":
+            return False
+        if not isinstance(value, _JSON_TYPES[kind]):
+            return False
+    if kind == "string" and schema.get("format") in ("date", "date-time"):
+        try:
+            parse = dt.date.fromisoformat if schema["format"] == "date" else dt.datetime.fromisoformat
+            parse(value.replace("Z", "+00:00") if schema["format"] == "date-time" else value)
+        except ValueError:
+            return False
+    return True
+
+
+def _drop_invalid_default(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
+    """A default its own schema rejects (not one of the enum, ``"many"`` for an integer, ``"yesterday"``
+    for a date-time) makes the generator drop the parameter's whole operation, or the model."""
+    if not isinstance(node, dict) or not isinstance(node.get("type", ""), str) or "$ref" in node:
+        return node  # a properties map with a property named "default", or a reference
+    if isinstance(node.get("default"), dict) and "type" not in node and "enum" not in node:
+        return node
+    if _default_fits(node, node["default"]):
+        return node
+    return {k: v for k, v in node.items() if k != "default"}
+
 
 def _one_of_to_any_of(document: JSON, pointer: jsonpath.JSONPointer, node: JSON) -> JSON:
     """``oneOf`` demands exactly one match; members that overlap (a teammate is also a valid inbox object)
@@ -99,6 +214,10 @@ TRANSFORMS: dict[str, Transform] = {
     "one-of-to-any-of": _one_of_to_any_of,
     "drop-undefined-required": _drop_undefined_required,
     "hoist-union-member-objects": _hoist_union_member_objects,
+    "readable-as-bytes": _readable_as_bytes,
+    "drop-unsendable-media-types": _drop_unsendable_media_types,
+    "drop-unsupported-enum": _drop_unsupported_enum,
+    "drop-invalid-default": _drop_invalid_default,
 }
 
 
@@ -128,28 +247,47 @@ def _remove_at(document: JSON, pointer: jsonpath.JSONPointer) -> None:
     del parent[int(key) if isinstance(parent, list) else key]
 
 
+def _inside_example(pointer: jsonpath.JSONPointer) -> bool:
+    """Whether the node is part of an ``example``/``examples`` value (data, not a schema)."""
+    parts = [str(part) for part in pointer.parts]
+    return any(
+        part in ("example", "examples") and (i == 0 or parts[i - 1] != "properties")
+        for i, part in enumerate(parts)
+    )
+
+
 def apply_overlay(document: JSON, overlay: JSON) -> list[ActionResult]:
     """Apply every action in order, in place. Returns what each action matched."""
     results = []
     for index, action in enumerate(overlay.get("actions", [])):
         action_id = action.get("x-id", f"action #{index + 1}")
+        guard = bool(action.get("x-guard", False))
         pointers = [match.pointer() for match in jsonpath.finditer(action["target"], document)]
+        if guard:  # a generic rule reads schemas; an example value that looks like one is left alone
+            pointers = [pointer for pointer in pointers if not _inside_example(pointer)]
         # Later siblings first, so removing array items keeps the earlier pointers valid.
         pointers.sort(
             key=lambda p: [int(x) if isinstance(x, int) or str(x).isdigit() else -1 for x in p.parts],
             reverse=True,
         )
+        changed = 0
         for pointer in pointers:
             if action.get("remove"):
                 _remove_at(document, pointer)
+                changed += 1
             elif "x-transform" in action:
                 transform = TRANSFORMS[action["x-transform"]]
-                _set_at(document, pointer, transform(document, pointer, pointer.resolve(document)))
+                before = pointer.resolve(document)
+                after = transform(document, pointer, before)
+                if after is not before:
+                    _set_at(document, pointer, after)
+                    changed += 1
             elif "update" in action:
                 _set_at(document, pointer, _merge(pointer.resolve(document), action["update"]))
+                changed += 1
             else:
                 raise ValueError(f"patch {action_id!r} has neither update, remove nor x-transform")
-        results.append(ActionResult(action_id, action.get("description", ""), len(pointers)))
+        results.append(ActionResult(action_id, action.get("description", ""), len(pointers), changed, guard))
     return results
 
 
@@ -160,9 +298,11 @@ def _path_matches(template: str, path: str) -> bool:
     )
 
 
-def annotate_tiers(document: JSON, tier_table: JSON) -> int:
+def annotate_tiers(document: JSON, tier_table: JSON | None) -> int:
     """Write ``x-front-rate-limit-tier`` on each operation the tier table names; returns how many."""
     annotated = 0
+    if tier_table is None:  # an API without burst tiers
+        return 0
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method not in HTTP_METHODS:
@@ -181,12 +321,30 @@ def annotate_tiers(document: JSON, tier_table: JSON) -> int:
     return annotated
 
 
-def patch(spec: JSON, overlay: JSON, tier_table: JSON) -> tuple[JSON, list[ActionResult], int]:
+def patch(spec: JSON, overlay: JSON, tier_table: JSON | None) -> tuple[JSON, list[ActionResult], int]:
     patched = copy.deepcopy(spec)
     results = apply_overlay(patched, overlay)
     tiered = annotate_tiers(patched, tier_table)
     validate(patched)
     return patched, results, tiered
+
+
+class SpecFileError(ValueError):
+    """The input is not an OpenAPI document at all (empty, not JSON, not an object)."""
+
+
+def load_spec(source: Path) -> JSON:
+    """Front's spec from ``source``, or :class:`SpecFileError` saying in one line why it cannot be one."""
+    text = source.read_text(encoding="utf-8")
+    if not text.strip():
+        raise SpecFileError(f"{source} is empty: not an OpenAPI document (a failed download or copy?)")
+    try:
+        spec = json.loads(text)
+    except ValueError as exc:
+        raise SpecFileError(f"{source} is not JSON ({exc}): not an OpenAPI document") from exc
+    if not isinstance(spec, dict) or "openapi" not in spec:
+        raise SpecFileError(f"{source} is JSON but not an OpenAPI document (no top-level 'openapi' field)")
+    return spec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,7 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiers", type=Path, default=TIERS_FILE)
     args = parser.parse_args(argv)
 
-    spec = json.loads(args.source.read_text(encoding="utf-8"))
+    try:
+        spec = load_spec(args.source)
+    except SpecFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     overlay = yaml.safe_load(args.patches.read_text(encoding="utf-8"))
     tier_table = json.loads(args.tiers.read_text(encoding="utf-8"))
     try:
@@ -206,9 +368,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the patched spec is not valid OpenAPI: {exc}", file=sys.stderr)
         return 1
     for result in results:
-        status = f"{result.matched:4d} matched" if result.matched else "   VANISHED"
+        if result.guard:
+            status = f"{result.changed:4d} changed"
+        else:
+            status = f"{result.matched:4d} matched" if result.matched else "   VANISHED"
         print(f"patch {status}  {result.action_id}: {result.description}")
-    vanished = [r.action_id for r in results if not r.matched]
+    vanished = [r.action_id for r in results if r.vanished]
     if vanished:
         print(f"warning: {len(vanished)} patch target(s) vanished from this spec: {', '.join(vanished)}")
     print(f"tiers: {tiered} operation(s) annotated from {args.tiers.name}")

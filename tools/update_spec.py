@@ -102,19 +102,19 @@ def update_api(
     old_pin = fetch_spec.load_pin(pin_file)
     pin = new_pin(old_pin, data, commit, date)
 
-    previous_patched = build / api.patched_spec.name
+    previous_patched = build / api.patched_spec().name
     old_spec = json.loads(previous_patched.read_text(encoding="utf-8")) if previous_patched.exists() else None
     overlay = yaml.safe_load(api.patches_file.read_text(encoding="utf-8"))
     tiers = json.loads(patch_spec.TIERS_FILE.read_text(encoding="utf-8"))
     patched, results, _ = patch_spec.patch(spec, overlay, tiers)  # raises before anything is rewritten
     for result in results:
-        if not result.matched:
+        if result.vanished:
             print(f"warning: patch {result.action_id} matched nothing in the new spec (target vanished?)")
 
     build.mkdir(parents=True, exist_ok=True)
     (build / api.spec_file).write_bytes(data)
     previous_patched.write_text(json.dumps(patched, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    generate.generate(previous_patched, output, api.package)
+    generate.generate(previous_patched, output, generate.spec_provenance(pin), package=api.package)
     pin_file.write_text(json.dumps(pin, indent=2) + "\n", encoding="utf-8")
     print(f"pin: commit {old_pin['commit'][:7]} ({old_pin['date']}) → {pin['commit'][:7]} ({pin['date']})")
     return spec_report.compare(

@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, NoReturn, TypeVar
 
 import httpx
+from front_core_api import SPEC_DATE
 from front_core_api.client import AuthenticatedClient
 
 from front_client import multipart
@@ -73,7 +74,8 @@ L = TypeVar("L")
 
 
 def _user_agent() -> str:
-    return f"front-core-client/{__version__} httpx/{httpx.__version__}"
+    # The spec's date says which of Front's published specs the client was generated from.
+    return f"front-core-client/{__version__} (Front Core API spec {SPEC_DATE}) httpx/{httpx.__version__}"
 
 
 def _resolve_token(token: str | None) -> str:

@@ -29,7 +29,7 @@ def test_each_api_has_its_pin_its_patches_and_its_package() -> None:
     for api in APIS.values():
         pin = fetch_spec.load_pin(api.pin_file)
         assert pin["path"].endswith("/" + api.spec_file) and api.patches_file.is_file()
-        assert api.patched_spec.name == api.spec_file.replace(".json", ".patched.json")
+        assert api.patched_spec().name == api.spec_file.replace(".json", ".patched.json")
     assert CHANNEL.pin_file != APIS["core"].pin_file
 
 

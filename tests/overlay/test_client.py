@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from importlib import metadata
@@ -22,6 +23,8 @@ from front_client import (
 from front_core_api.api.conversations import get_conversation_by_id, list_conversations
 from front_core_api.client import AuthenticatedClient
 from front_core_api.models.conversation_response import ConversationResponse
+
+from tools import fetch_spec
 
 from .conftest import TOKEN, Driver, FrontStandIn, Reply, error_body
 
@@ -142,12 +145,13 @@ async def test_a_raw_request_to_the_base_host_on_another_port_is_not_sent(
     assert api.front.requests == []
 
 
-async def test_the_user_agent_names_the_client_and_httpx_versions(api: Driver) -> None:
+async def test_the_user_agent_names_the_client_and_httpx_versions_and_the_spec_date(api: Driver) -> None:
     api.front.on("GET", "/conversations/cnv_1", Reply(json=CONVERSATION))
     await api.call(api.client(), get_conversation_by_id, "cnv_1")
     version = metadata.version("front-core-client")
+    spec_date = json.loads(fetch_spec.PIN_FILE.read_text(encoding="utf-8"))["date"]
     assert api.front.requests[0].headers["user-agent"] == (
-        f"front-core-client/{version} httpx/{httpx.__version__}"
+        f"front-core-client/{version} (Front Core API spec {spec_date}) httpx/{httpx.__version__}"
     )
 
 

@@ -74,7 +74,7 @@ def test_generic_rules_also_fix_paths_that_do_not_exist_yet() -> None:
         "allOf": [{"$ref": "#/components/schemas/Owner"}],
         "nullable": True,
     }
-    vanished = {r.action_id for r in results if not r.matched}
+    vanished = {r.action_id for r in results if r.vanished}
     assert "hoist-union-member-objects" in vanished  # reported by name, not a crash
 
 
@@ -213,7 +213,10 @@ def test_generate_fails_on_a_generator_warning_not_in_the_allow_list(
         '- {pattern: "application/x-weird", reason: "this test\'s spec"}\n', encoding="utf-8"
     )
     monkeypatch.setattr(generate, "ALLOWED_WARNINGS", allow_list)
-    assert generate.generate(weird_spec(tmp_path), output) == ["Unsupported content type application/x-weird"]
+    assert generate.generate(weird_spec(tmp_path), output) == [
+        "WARNING parsing POST /odd within default. Endpoint will not be generated.\n"
+        "Unsupported content type application/x-weird"
+    ]
     assert (output / "__init__.py").exists() and not (output / "previous.py").exists()
 
 
@@ -227,3 +230,22 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     )
     assert first == second
     assert first == tree_digest(ROOT / "generated" / "front_core_api")  # and equal to what `make` built
+
+
+def test_each_warning_keeps_the_operation_its_header_names() -> None:
+    """The generator prints "WARNING parsing <METHOD> <path> within <tag>." above each message: it belongs
+    to that warning (the first one's header was lost; later ones were unexplained warnings of their own)."""
+    log = (
+        "Generating x\n\nWarning(s) encountered while generating. Client was generated, but some pieces "
+        "may be missing\nWARNING parsing GET /a within default.\n\n"
+        "Unsupported content_type application/xml\n\n"
+        "WARNING parsing POST /b within default. Endpoint will not be generated.\n\n"
+        "Unsupported content type text/plain\n\n"
+        "If you believe this was a mistake or this tool is missing a feature you need, please open an issue"
+    )
+    allowed = [{"pattern": "application/xml", "reason": "a"}, {"pattern": "text/plain", "reason": "b"}]
+    assert generate.check_warnings(log, allowed) == [
+        "WARNING parsing GET /a within default.\nUnsupported content_type application/xml",
+        "WARNING parsing POST /b within default. Endpoint will not be generated.\n"
+        "Unsupported content type text/plain",
+    ]

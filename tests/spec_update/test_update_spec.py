@@ -65,3 +65,31 @@ def test_a_file_that_is_not_json_changes_nothing(workspace: Path) -> None:
         update_spec.update(broken, "b" * 40, None, workspace / "pkg", pin_file=workspace / "pin.json",
                            build=workspace / "build")  # fmt: skip
     assert (workspace / "pin.json").read_bytes() == before
+
+
+def test_after_an_update_the_next_fetch_accepts_the_new_pin(workspace: Path) -> None:
+    """The documented workflow: `make update-spec SPEC=...`, then `make test` (which fetches again)."""
+    build = workspace / "build"
+    update_spec.update(HISTORY, None, None, workspace / "pkg", pin_file=workspace / "pin.json", build=build)
+    pin = json.loads((workspace / "pin.json").read_text(encoding="utf-8"))
+    init = (workspace / "pkg" / "__init__.py").read_text(encoding="utf-8")
+    assert f'SPEC_COMMIT = "{pin["commit"]}"' in init and 'SPEC_DATE = "2026-02-12"' in init
+    assert f'SPEC_SHA256 = "{pin["sha256"]}"' in init
+
+    # `make test` → fetch_spec: ../shared's core-api.json is another version now; the updated file is used.
+    again = fetch_spec.fetch(build / "core-api.json", pin_file=workspace / "pin.json", shared_spec=CURRENT)
+    assert again.is_pinned and again.source == str(build / "core-api.json")
+    # A fresh clone with the moved pin has no build folder: the published file is found by its sha256.
+    fresh = fetch_spec.fetch(workspace / "fresh" / "core-api.json", pin_file=workspace / "pin.json",
+                             shared_spec=CURRENT)  # fmt: skip
+    assert fresh.is_pinned and Path(fresh.source).name == HISTORY.name
+    assert (workspace / "fresh" / "core-api.json").read_bytes() == HISTORY.read_bytes()
+
+
+def test_a_pin_no_local_file_matches_is_refused_in_one_sentence(workspace: Path) -> None:
+    pin = dict(json.loads((workspace / "pin.json").read_text(encoding="utf-8")), sha256="0" * 64)
+    (workspace / "pin.json").write_text(json.dumps(pin), encoding="utf-8")
+    with pytest.raises(fetch_spec.SpecSourceError) as refused:
+        fetch_spec.fetch(workspace / "out.json", pin_file=workspace / "pin.json", shared_spec=CURRENT)
+    assert "no other file of" in str(refused.value) and "make update-spec" in str(refused.value)
+    assert not (workspace / "out.json").exists()
