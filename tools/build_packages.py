@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from tools import fetch_spec, generate, patch_spec
+from tools import fetch_spec, generate, packages, patch_spec
 from tools.packages import PACKAGES, ROOT, GeneratedPackage
 
 __all__ = ["PACKAGES", "BuildError", "ensure_generated", "run_pipeline"]
@@ -31,7 +31,7 @@ def run_pipeline(package: GeneratedPackage, root: Path = ROOT) -> Path:
     source = package.source_spec(root)
     try:
         fetched = fetch_spec.fetch(
-            source, pin_file=pin_file, shared_spec=fetch_spec.specs_dir() / package.spec_file
+            source, pin_file=pin_file, shared_spec=packages.specs_dir() / package.spec_file
         )
         spec = patch_spec.load_spec(source)
     except (fetch_spec.SpecSourceError, patch_spec.SpecFileError) as exc:

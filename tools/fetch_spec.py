@@ -1,11 +1,11 @@
 """Find Front's spec for the pinned commit, verify it, and copy it into the build folder.
 
 Source order: ``--spec FILE`` (or ``SPEC=FILE`` in make); else the first local file whose sha256 is the
-pinned one: ``../shared/front-api-specs/core-api.json`` (or ``$FRONT_API_SPECS_DIR/core-api.json``; ``channel-api.json`` with ``--api channel``: tools/packages.py), the
-previous output (``make update-spec`` leaves the new pinned file there), any other ``*.json`` of that folder
-or its ``history/``; else, when the folder has no ``core-api.json`` at all, a download of the pinned raw
-file. The pinned file must match the pinned sha256; a ``--spec`` file of another version is accepted and
-reported as an override.
+pinned one: ``../shared/front-api-specs/core-api.json`` (or ``$FRONT_API_SPECS_DIR/core-api.json``;
+``channel-api.json`` with ``--api channel``: tools/packages.py), the previous output (``make update-spec``
+leaves the new pinned file there), any other ``*.json`` of that folder or its ``history/``; else, when the
+folder has no such file at all, a download of the pinned raw file. The pinned file must match the pinned
+sha256; a ``--spec`` file of another version is accepted and reported as an override.
 """
 
 from __future__ import annotations
@@ -125,12 +125,16 @@ def _shown(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which spec (tools/packages.py)")
+    parser.add_argument(
+        "--api", choices=sorted(APIS), default=DEFAULT_API, help="which spec (tools/packages.py)"
+    )
     parser.add_argument(
         "--spec", type=Path, default=None, help="use this spec file instead of the pinned one"
     )
     parser.add_argument("--output", type=Path, required=True)
-    parser.add_argument("--pin", type=Path, default=None, help="the pin to verify against (default: the API's)")
+    parser.add_argument(
+        "--pin", type=Path, default=None, help="the pin to verify against (default: the API's)"
+    )
     args = parser.parse_args(argv)
     spec = args.spec if args.spec and str(args.spec) else None
     try:

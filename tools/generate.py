@@ -1,5 +1,5 @@
-"""Generate ``front_core_api`` (or ``--api channel``: ``front_channel_api``, tools/packages.py) from the patched
-spec with openapi-python-client and our templates.
+"""Generate ``front_core_api`` (or ``--api channel``: ``front_channel_api``, tools/packages.py) from the
+patched spec with openapi-python-client and our templates.
 
 The generator runs into a scratch folder; its output replaces the target only when it succeeded and left
 no unexplained warning (templates/generator-warnings.yaml lists the allowed ones, each with its reason).
@@ -177,9 +177,13 @@ def generate(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patched_spec", type=Path)
-    parser.add_argument("--api", choices=sorted(APIS), default=DEFAULT_API, help="which API (tools/packages.py)")
+    parser.add_argument(
+        "--api", choices=sorted(APIS), default=DEFAULT_API, help="which API (tools/packages.py)"
+    )
     parser.add_argument("--output", type=Path, default=None, help="default generated/<package>")
-    parser.add_argument("--pin", type=Path, default=None, help="names the spec in the package (default: the API's pin)")
+    parser.add_argument(
+        "--pin", type=Path, default=None, help="names the spec in the package (default: the API's pin)"
+    )
     parser.add_argument("--source", type=Path, default=None, help="the unpatched spec (vs the pin)")
     parser.add_argument("--config", type=Path, default=CONFIG)
     args = parser.parse_args(argv)

@@ -82,7 +82,9 @@ def test_without_shared_the_pinned_channel_file_is_downloaded_and_verified(
 
 
 def test_the_generator_config_names_the_package(tmp_path: Path) -> None:
-    config = yaml.safe_load(generate.write_config("front_channel_api", tmp_path / "c.yaml").read_text())
+    config = yaml.safe_load(
+        generate.write_config(generate.CONFIG, "front_channel_api", tmp_path / "c.yaml").read_text()
+    )
     assert (config["package_name_override"], config["project_name_override"]) == (
         "front_channel_api",
         "front-channel-api",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import fetch_spec
+from tools import packages
 from tools.packages import CORE, ROOT, SPECS_DIR_ENV
 
 from .conftest import offline, pip, run, unpack_sdist
@@ -87,7 +87,7 @@ def test_an_sdist_with_its_generated_code_builds_without_regenerating(
 def test_without_its_generated_folder_the_hook_regenerates_it_in_an_isolated_build(
     built_sdist: Path, tmp_path: Path, wheelhouse: Path
 ) -> None:
-    specs = fetch_spec.specs_dir()
+    specs = packages.specs_dir()
     if not (specs / CORE.spec_file).exists():
         pytest.skip(f"Front's published spec is absent from ../shared/front-api-specs ({specs})")
     tree = unpack_sdist(built_sdist, tmp_path)
