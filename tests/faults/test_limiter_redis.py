@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import fields
 from typing import Any, TypeVar
 
 import pytest
@@ -132,14 +133,16 @@ def test_an_absurd_pause_has_a_ceiling_does_not_keep_the_key_alive_and_reset_cle
 
 
 # -- item 9: a stored state from another version ------------------------------------------------------------
-FOREIGN_STATES = {
-    "garbage JSON": (b"7", b"{not json"),
-    "unknown field": (b"7", json.dumps({"schema": 1, "limit": 100, "sliding_log": []}).encode()),
-    "newer schema": (b"7", json.dumps({"schema": 2, "buckets": {}}).encode()),
-    "non-integer schema": (b"7", json.dumps({"schema": "1.1", "limit": 100}).encode()),
-    "non-integer version": (b"v2.beta", LimiterState(limit=100).to_json().encode()),
-    "wrong type": (b"7", json.dumps({"schema": 1, "limit": "100"}).encode()),
-    "not finite": (b"7", b'{"schema": 1, "limit": 100, "paused_until": -Infinity}'),
+READABLE = LimiterState(limit=100).to_json().encode()
+FOREIGN_STATES = {  # (v: the compare-and-set counter, f: the schema, s: the state)
+    "garbage JSON": (b"7", b"1", b"{not json"),
+    "unknown field": (b"7", b"1", json.dumps({"limit": 100, "sliding_log": []}).encode()),
+    "newer schema": (b"7", b"2", json.dumps({"buckets": {}, "limit": 100}).encode()),
+    "newer schema, same fields": (b"7", b"2", READABLE),
+    "non-integer schema": (b"7", b"1.1", READABLE),
+    "non-integer version": (b"v2.beta", b"1", READABLE),
+    "wrong type": (b"7", b"1", json.dumps({"limit": "100"}).encode()),
+    "not finite": (b"7", b"1", b'{"limit": 100, "paused_until": -Infinity}'),
 }
 
 
@@ -148,9 +151,9 @@ FOREIGN_STATES = {
 def test_a_state_this_client_cannot_read_is_replaced_safely_with_one_warning(
     mode: str, case: str, redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    version, state = FOREIGN_STATES[case]
+    version, schema, state = FOREIGN_STATES[case]
     client = redis.Redis.from_url(redis_url)
-    client.hset(KEY, mapping={"v": version, "s": state})
+    client.hset(KEY, mapping={"v": version, "f": schema, "s": state})
     client.close()
     caplog.set_level(logging.WARNING, logger="front_client.limiter")
     lim = limiter(redis_url)
@@ -166,7 +169,28 @@ def test_a_state_this_client_cannot_read_is_replaced_safely_with_one_warning(
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     assert KEY in warnings[0].getMessage() and "cannot read" in warnings[0].getMessage()
     saved = stored(redis_url)
-    assert json.loads(saved[b"s"])["schema"] == STATE_SCHEMA
+    assert saved[b"f"] == str(STATE_SCHEMA).encode()
     assert LimiterState.from_json(saved[b"s"]).limit == 100
     assert saved[b"v"].isdigit()
+    lim.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_state_from_before_the_schema_field_is_read_as_is(
+    mode: str, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The layout of schema 1 is the one released clients write (without ``f``): read, no warning; and
+    what this client writes stays readable by them (the JSON carries the same fields, no more)."""
+    client = redis.Redis.from_url(redis_url)
+    spent = LimiterState(limit=100, known=True, synced=True, window_end=None, granted=0, outside=0)
+    client.hset(KEY, mapping={"v": b"41", "s": spent.to_json().encode()})
+    client.close()
+    caplog.set_level(logging.WARNING, logger="front_client.limiter")
+    lim = limiter(redis_url)
+    permit = acquire(mode, lim)
+    assert not permit.probe  # the stored state was used: the budget was known
+    assert [r for r in caplog.records if r.levelno == logging.WARNING] == []
+    saved = stored(redis_url)
+    assert saved[b"v"] == b"42"
+    assert set(json.loads(saved[b"s"])) == {f.name for f in fields(LimiterState)}
     lim.close()

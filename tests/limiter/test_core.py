@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
@@ -18,7 +17,7 @@ from front_client.limiter import (
     normalize_tier,
     parse_rate_headers,
 )
-from front_client.limiter.core import STATE_SCHEMA, LimiterState, UnreadableState
+from front_client.limiter.core import LimiterState, UnreadableState
 
 POLICY = RateLimitPolicy(
     global_limit=5,
@@ -486,37 +485,24 @@ def test_a_wait_on_another_response_is_not_refused_by_max_wait() -> None:
 
 
 # -- the stored state: versioned, anything else unreadable -----------------------------------------------
-def test_state_json_carries_its_schema() -> None:
-    data = json.loads(synced().state.to_json())
-    assert data["schema"] == STATE_SCHEMA == 1
-
-
 @pytest.mark.parametrize(
     "raw",
     [
         "not json{",
         b"\xff\xfe",
         "[1, 2]",
+        '{"limit": 5, "sliding": true}',
         '{"schema": 2, "limit": 5}',
-        '{"schema": "1", "limit": 5}',
-        '{"schema": 1.5, "limit": 5}',
-        '{"schema": 1, "limit": 5, "sliding": true}',
-        '{"schema": 1}',
-        '{"schema": 1, "limit": "5"}',
-        '{"schema": 1, "limit": 0}',
-        '{"schema": 1, "limit": 5, "paused_until": Infinity}',
-        '{"schema": 1, "limit": 5, "window_end": NaN}',
-        '{"schema": 1, "limit": 5, "granted": -3}',
-        '{"schema": 1, "limit": 5, "tier_sent": {"1": ["x"]}}',
-        '{"schema": 1, "limit": 5, "known": 1}',
+        "{}",
+        '{"limit": "5"}',
+        '{"limit": 0}',
+        '{"limit": 5, "paused_until": Infinity}',
+        '{"limit": 5, "window_end": NaN}',
+        '{"limit": 5, "granted": -3}',
+        '{"limit": 5, "tier_sent": {"1": ["x"]}}',
+        '{"limit": 5, "known": 1}',
     ],
 )
 def test_a_state_this_client_cannot_read_is_refused(raw: str | bytes) -> None:
     with pytest.raises(UnreadableState):
         LimiterState.from_json(raw)
-
-
-def test_a_state_written_before_the_schema_field_is_read() -> None:
-    data = json.loads(synced().state.to_json())
-    del data["schema"]
-    assert LimiterState.from_json(json.dumps(data)) == synced().state

@@ -80,7 +80,8 @@ __all__ = [
 ]
 
 _MIN_WAIT = 1e-4
-# The layout of ``LimiterState.to_json``; a stored state of another schema is not read (``UnreadableState``).
+# The version of ``LimiterState.to_json``'s layout, stored next to it (a shared backend's job): a state of
+# another schema is not read. Adding, removing or retyping a field means a new schema.
 STATE_SCHEMA = 1
 
 
@@ -213,22 +214,18 @@ class LimiterState:
     tier_paused: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({"schema": STATE_SCHEMA, **asdict(self)}, separators=(",", ":"))
+        return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> LimiterState:
-        """The state ``to_json`` wrote; ``UnreadableState`` for anything else: not JSON, another schema
-        (a newer client's), an unknown or missing field, a value of the wrong type or not finite. (A state
-        without ``schema`` is the same layout, written before the field existed.)"""
+        """The state ``to_json`` wrote (schema ``STATE_SCHEMA``); ``UnreadableState`` for anything else:
+        not JSON, an unknown or missing field (another layout), a value of the wrong type or not finite."""
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise UnreadableState(f"not JSON ({exc})") from None
         if not isinstance(data, dict):
             raise UnreadableState(f"a JSON {type(data).__name__}, not an object")
-        schema = data.pop("schema", STATE_SCHEMA)
-        if type(schema) is not int or schema != STATE_SCHEMA:
-            raise UnreadableState(f"schema {schema!r}, this client reads schema {STATE_SCHEMA}")
         unknown = sorted(set(data) - _STATE_FIELDS)
         if unknown:
             raise UnreadableState(f"unknown field(s) {', '.join(map(repr, unknown))}")

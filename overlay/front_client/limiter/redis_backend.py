@@ -21,11 +21,13 @@ timeouts), so sync and async callers always share one Redis and one budget. ``as
 explicitly instead; a ``client`` whose settings cannot be carried over (Sentinel, a cluster, a custom
 connection class) is refused at construction unless ``async_client`` is given (``False``: sync use only).
 
-Stored state: ``{"schema": 1, ...}`` (``LimiterState.to_json``) plus a compare-and-set counter. A state
-this client cannot read (garbage, another schema from a newer client during a rolling upgrade, an unknown
-field, a non-integer counter) is replaced by a fresh one, which probes the budget again as at start-up
-(never "unlimited"), with one warning; a state within the schema but with times out of bounds (a pause of
-years, from a client before the bounds) is brought within them by the core.
+Stored state, in one hash: ``s`` the state (``LimiterState.to_json``), ``f`` its schema (``STATE_SCHEMA``;
+absent in a state written before the field existed, which has the same layout), ``v`` a compare-and-set
+counter. The schema is kept out of the JSON so that clients released before it can still read what this
+one writes. A state this client cannot read (garbage, another schema from a newer client during a rolling
+upgrade, an unknown field, a non-integer counter) is replaced by a fresh one, which probes the budget
+again as at start-up (never "unlimited"), with one warning; a readable state whose times are out of bounds
+(a pause of years, from a client before the bounds) is brought within them by the core.
 
 Writes: a decision that takes nothing (a wait, a refusal) writes nothing, so refused callers do not keep
 the key alive: it expires ``max(1 h, 10 windows)`` after the last request that was sent. ``reset()``
@@ -75,6 +77,7 @@ from front_client.limiter.base import (
     logger,
 )
 from front_client.limiter.core import (
+    STATE_SCHEMA,
     Budget,
     LimiterCore,
     LimiterState,
@@ -95,13 +98,14 @@ _READ = """
 local t = redis.call('TIME')
 local v = redis.call('HGET', KEYS[1], 'v')
 local s = redis.call('HGET', KEYS[1], 's')
-return {t[1], t[2], v or '', s or ''}
+local f = redis.call('HGET', KEYS[1], 'f')
+return {t[1], t[2], v or '', s or '', f or ''}
 """
 
 _CAS = """
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3])
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3], 'f', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 """
@@ -231,6 +235,10 @@ class _Read:
     unreadable: str | None
 
 
+def _text(value: bytes | str | int) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def _always(_result: object) -> bool:
     return True
 
@@ -323,13 +331,15 @@ class RedisLimiter:
 
     # -- the transaction, shared by both drivers ---------------------------------------------------------
     def _begin(self, raw: list[Any]) -> _Read:
-        seconds, micros, version, state = raw
+        seconds, micros, version, state, schema = raw
         now = int(seconds) + int(micros) / 1e6
-        version = version.decode("utf-8", "replace") if isinstance(version, bytes) else str(version)
+        version, schema = (_text(value) for value in (version, schema))
         unreadable: str | None = None
         loaded: LimiterState | None = None
         if version and not (version.isascii() and version.isdigit()):
             unreadable = f"a version counter {version[:40]!r} that is not an integer"
+        elif schema not in ("", str(STATE_SCHEMA)):
+            unreadable = f"schema {schema[:40]!r}; this client reads schema {STATE_SCHEMA}"
         elif state:
             try:
                 loaded = LimiterState.from_json(state)
@@ -341,7 +351,7 @@ class RedisLimiter:
 
     def _commit_args(self, read: _Read) -> list[str | int]:
         following = 1 if read.unreadable is not None else int(read.version or "0") + 1
-        return [read.version, str(following), read.core.state.to_json(), self._ttl_ms]
+        return [read.version, str(following), read.core.state.to_json(), self._ttl_ms, STATE_SCHEMA]
 
     def _committed(self, read: _Read) -> None:
         self._last_budget = read.core.budget(read.now)
