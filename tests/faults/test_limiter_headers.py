@@ -97,6 +97,7 @@ def test_a_reset_beyond_the_callers_limits_is_refused_not_waited(
     assert first == 200
     assert isinstance(second, RateLimitWaitError) and isinstance(second, RateLimitError)
     assert second.scope == "global" and second.max_wait == 120.0
+    assert second.retry_after is not None
     assert 120.0 < second.retry_after <= BOUND
     assert "max_wait" in str(second) and "not sent" in str(second)
     assert time.slept == []
@@ -113,6 +114,7 @@ def test_an_absurd_reset_on_a_real_clock_raises_a_typed_error_not_overflow(
     first, second = call_all(mode, scripted_server, None, 2, max_retry_after=30.0)
     assert first == 200
     assert isinstance(second, RateLimitWaitError), repr(second)
+    assert second.retry_after is not None
     assert second.retry_after <= BOUND
 
 

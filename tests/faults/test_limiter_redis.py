@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import fields
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ def limiter(url: str, **options: Any) -> RedisLimiter:
     return RedisLimiter(url, company_key="acme", **options)
 
 
-def run(mode: str, sync: Callable[[], T], async_: Callable[[], Awaitable[T]]) -> T:
+def run(mode: str, sync: Callable[[], T], async_: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """``sync()`` or, in a fresh event loop, ``await async_()``."""
     if mode == "sync":
         return sync()
@@ -96,6 +96,7 @@ def test_a_poisoned_reset_seen_by_one_process_is_bounded_for_all(mode: str, redi
     observe(mode, poisoned, before, 200, headers(0, "1e15"))  # 31,000 years ahead
     with pytest.raises(RateLimitWaitError) as caught:
         acquire(mode, other)
+    assert caught.value.retry_after is not None
     bound = POLICY.max_reset_windows * POLICY.window_seconds + POLICY.reset_margin_seconds
     assert 60.0 < caught.value.retry_after <= bound + 1.0  # two windows at most, for every process
     # The next response agrees with Front's window: it wins, for every process.
@@ -115,6 +116,7 @@ def test_an_absurd_pause_has_a_ceiling_does_not_keep_the_key_alive_and_reset_cle
     observe(mode, first, acquire(mode, first), 429, {"Retry-After": "1e9"})
     with pytest.raises(RateLimitPauseError) as caught:
         acquire(mode, second)
+    assert caught.value.retry_after is not None
     assert caught.value.retry_after <= POLICY.pause_ceiling_seconds  # an hour at most, not 31 years
 
     client = redis.Redis.from_url(redis_url)

@@ -469,7 +469,8 @@ def test_a_wait_longer_than_max_wait_is_refused() -> None:
         grant(core, 1.0)
     refusal = core.try_acquire(1.0, "GET", "/contacts", max_wait=5.0)
     assert isinstance(refusal, Refusal)
-    assert (refusal.kind, refusal.scope, refusal.seconds) == ("wait", "global", pytest.approx(9.0))
+    assert (refusal.kind, refusal.scope) == ("wait", "global")
+    assert refusal.seconds == pytest.approx(9.0)
     assert wait(core, 1.0, max_wait=9.5).seconds == pytest.approx(9.0)
     assert core.budget(1.0).used == 5  # a refusal takes nothing
     p = grant(core, 10.0, "POST", "/exports")
