@@ -12,16 +12,23 @@ penalised by rounding. Per scenario and client:
   tier's spacing;
 - efficiency = ideal / wall; 429s: as counted by the emulator.
 
+A second table, *many waiters*: 500 and 1,000 asyncio tasks (and 500 threads), each making one call at
+once, so every one of them queues in the limiter for up to 50 windows. Besides 429s and wall / ideal it gives
+the client's CPU per request (the limiter and httpx, measured on the calling threads, not the emulator's):
+flat in the number of waiters means a wake-up costs the same with 1 or 1,000 waiters.
+
 The baseline is plain httpx that only sleeps ``Retry-After`` on a 429 and sends again, like the Front clients
 we know of. The multi-process scenarios need ``redis-server`` (skipped with a note when it is missing).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import math
 import multiprocessing
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -32,11 +39,13 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import httpx
 from front_client.limiter import InProcessLimiter
+from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 from front_client.testing import EmulatorLimits, FrontEmulator
 
 from tests.emulator import RedisServer, find_redis_server
-from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, untiered
+from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, send, send_async, untiered
 from tests.limiter.workers import redis_worker
 
 GLOBAL_LIMIT, WINDOW, TIER_PERIOD = 20, 1.0, 0.25
@@ -187,8 +196,136 @@ def verdict(rows: list[Row]) -> str:
     return f"Targets MISSED by: {names}"
 
 
-def main() -> int:
+# -- many waiters: every call queued at once -------------------------------------------------------------
+MANY_WAITERS = [(500, True), (1000, True), (500, False)]  # (calls = tasks or threads, asyncio)
+TARGET_MANY = 1.05  # wall / ideal at most, with 0 x 429
+
+
+@dataclass(frozen=True)
+class WaitersRow:
+    waiters: int
+    asyncio: bool
+    wall: float
+    r429: int
+    cpu: float  # client CPU seconds (all calling threads)
+
+    @property
+    def name(self) -> str:
+        return f"{self.waiters} {'asyncio tasks' if self.asyncio else 'threads'}, 1 call each"
+
+    @property
+    def ideal(self) -> float:
+        return ideal_time(untiered(self.waiters))
+
+    @property
+    def ratio(self) -> float:
+        return self.wall / self.ideal if self.ideal > 0 else math.inf
+
+    @property
+    def cpu_per_request_ms(self) -> float:
+        return 1000.0 * self.cpu / self.waiters
+
+
+async def _all_tasks(limiter: InProcessLimiter, base_url: str, calls: list[Call]) -> float:
+    """One task per call, all at once; the CPU time of this (the loop's) thread."""
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=len(calls))
+    transport = AsyncLimitingTransport(httpx.AsyncHTTPTransport(limits=limits), limiter)
+    started = time.thread_time()
+    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=120) as client:
+        responses = await asyncio.gather(*(send_async(client, m, p) for m, p in calls))
+    assert [r.status_code for r in responses] == [200] * len(calls), "a call failed"
+    return time.thread_time() - started
+
+
+def _all_threads(limiter: InProcessLimiter, base_url: str, calls: list[Call]) -> float:
+    """One thread per call, all at once; the CPU time of those threads."""
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=len(calls))
+    transport = LimitingTransport(httpx.HTTPTransport(limits=limits), limiter)
+    lock, cpu, statuses = threading.Lock(), [0.0], []
+    with httpx.Client(base_url=base_url, transport=transport, timeout=120) as client:
+
+        def one(method: str, path: str) -> None:
+            started = time.thread_time()
+            status = send(client, method, path).status_code
+            with lock:
+                cpu[0] += time.thread_time() - started
+                statuses.append(status)
+
+        threads = [threading.Thread(target=one, args=call) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [200] * len(calls), "a call failed"
+    return cpu[0]
+
+
+def measure_waiters(emulator: FrontEmulator, waiters: int, use_asyncio: bool) -> WaitersRow:
+    emulator.reset_stats()
+    limiter = InProcessLimiter(policy_for(LIMITS))
+    calls = untiered(waiters)
+    if use_asyncio:
+        cpu = asyncio.run(_all_tasks(limiter, emulator.base_url, calls))
+    else:
+        cpu = _all_threads(limiter, emulator.base_url, calls)
+    assert emulator.served.total() == waiters, "a call was lost or sent twice"
+    times = sorted(request.received_at for request in emulator.requests)
+    return WaitersRow(waiters, use_asyncio, times[-1] - times[0], emulator.responses_429, cpu)
+
+
+def waiters_table(rows: list[WaitersRow]) -> str:
+    lines = [
+        "| waiters | requests | wall (s) | ideal (s) | wall / ideal | 429s | client CPU / request (ms) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.name} | {r.waiters} | {r.wall:.2f} | {r.ideal:.2f} | {r.ratio:.3f} | {r.r429} "
+            f"| {r.cpu_per_request_ms:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def waiters_verdict(rows: list[WaitersRow]) -> str:
+    missed = [r for r in rows if r.ratio > TARGET_MANY or r.r429 > 0]
+    if not missed:
+        return f"Targets met: every many-waiters row within {TARGET_MANY:.2f} x ideal, 0 x 429."
+    return "Targets MISSED by: " + ", ".join(f"{r.name} ({r.ratio:.3f}, {r.r429} x 429)" for r in missed)
+
+
+def run_many_waiters() -> list[WaitersRow]:
+    rows = []
+    with FrontEmulator(LIMITS, stateful=False) as emulator:
+        for waiters, use_asyncio in MANY_WAITERS:
+            rows.append(measure_waiters(emulator, waiters, use_asyncio))
+            print(waiters_table(rows[-1:]).splitlines()[-1], file=sys.stderr)  # progress
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only", choices=["scenarios", "many-waiters"], help="run one of the two tables (default: both)"
+    )
+    args = parser.parse_args(argv)
     started = time.monotonic()
+    print(
+        f"Scale: {GLOBAL_LIMIT} requests / {WINDOW:g} s global window (Front: 100 / 60 s); tier 1 = 1 and "
+        f"tier 2 = 3 requests / {TIER_PERIOD:g} s (Front: / 1 s); fractional Retry-After.\n"
+    )
+    if args.only != "many-waiters":
+        rows = run_scenarios()
+        print(table(rows))
+        print(f"\n{verdict(rows)}\n")
+    if args.only != "scenarios":
+        waiter_rows = run_many_waiters()
+        print(waiters_table(waiter_rows))
+        print(f"\n{waiters_verdict(waiter_rows)}")
+    print(f"(bench took {time.monotonic() - started:.0f} s)")
+    return 0
+
+
+def run_scenarios() -> list[Row]:
     rows: list[Row] = []
     has_redis = find_redis_server() is not None
     with FrontEmulator(LIMITS, stateful=False) as emulator:
@@ -207,14 +344,7 @@ def main() -> int:
                             run_processes, scenario, client, emulator.base_url, redis_server.url, pool
                         )
                         rows.append(measure(emulator, scenario, client, run))
-    print(
-        f"Scale: {GLOBAL_LIMIT} requests / {WINDOW:g} s global window (Front: 100 / 60 s); tier 1 = 1 and "
-        f"tier 2 = 3 requests / {TIER_PERIOD:g} s (Front: / 1 s); fractional Retry-After.\n"
-    )
-    print(table(rows))
-    print(f"\n{verdict(rows)}")
-    print(f"(bench took {time.monotonic() - started:.0f} s)")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

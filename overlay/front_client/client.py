@@ -246,8 +246,9 @@ class FrontClient(_FrontClientBase):
     - ``base_url``: default the ``FRONT_API_BASE_URL`` environment variable, else
       ``https://api2.frontapp.com``.
     - ``limiter``: default a new ``InProcessLimiter`` (built with this client's ``clock``, ``sleep`` when
-      one is given, and ``max_pause=max_retry_after``: a call that would wait longer than that for an
-      earlier 429's pause raises ``RateLimitError`` at once, unsent); pass a shared one (e.g.
+      one is given, ``max_pause=max_retry_after`` and ``max_wait=min(max_retry_after, max_total_wait)``:
+      a call that would wait longer than that for an earlier 429's pause, or for the budget, raises
+      ``RateLimitError`` at once, unsent); pass a shared one (e.g.
       ``RedisLimiter``, whose own ``max_pause`` applies) to pace several clients; ``False`` to send
       without limiting.
     - ``timeout``: an ``httpx.Timeout`` or seconds (default connect 10 s, read / write / pool 60 s).
@@ -295,7 +296,11 @@ class FrontClient(_FrontClientBase):
         self.limiter = _choose_limiter(
             limiter,
             lambda: InProcessLimiter(
-                clock=clock, wall_clock=wall_clock, sleep=sleep, max_pause=max_retry_after
+                clock=clock,
+                wall_clock=wall_clock,
+                sleep=sleep,
+                max_pause=max_retry_after,
+                max_wait=min(max_retry_after, max_total_wait),
             ),
         )
         if transport is None:
@@ -425,7 +430,11 @@ class AsyncFrontClient(_FrontClientBase):
         self.limiter = _choose_limiter(
             limiter,
             lambda: InProcessLimiter(
-                clock=clock, wall_clock=wall_clock, async_sleep=sleep, max_pause=max_retry_after
+                clock=clock,
+                wall_clock=wall_clock,
+                async_sleep=sleep,
+                max_pause=max_retry_after,
+                max_wait=min(max_retry_after, max_total_wait),
             ),
         )
         if transport is None:

@@ -66,9 +66,8 @@ def test_without_shared_the_pinned_channel_file_is_downloaded_and_verified(
 
     monkeypatch.setattr(fetch_spec, "_download", download)
     pin = fetch_spec.load_pin(CHANNEL.pin_file)
-    fetched = fetch_spec.fetch(
-        tmp_path / "out.json", pin_file=CHANNEL.pin_file, shared_spec=tmp_path / "absent.json"
-    )
+    absent = tmp_path / "shared" / "absent.json"  # a folder of its own: no other spec file to find there
+    fetched = fetch_spec.fetch(tmp_path / "out.json", pin_file=CHANNEL.pin_file, shared_spec=absent)
     assert fetched.is_pinned and (tmp_path / "out.json").read_bytes() == data
     assert asked == [
         f"https://raw.githubusercontent.com/frontapp/front-api-specs/{pin['commit']}/channel-api/channel-api.json"
@@ -76,9 +75,7 @@ def test_without_shared_the_pinned_channel_file_is_downloaded_and_verified(
 
     monkeypatch.setattr(fetch_spec, "_download", lambda url: data + b" ")
     with pytest.raises(fetch_spec.SpecSourceError, match=r"spec/channel/pin\.json pins"):
-        fetch_spec.fetch(
-            tmp_path / "out2.json", pin_file=CHANNEL.pin_file, shared_spec=tmp_path / "absent.json"
-        )
+        fetch_spec.fetch(tmp_path / "out2.json", pin_file=CHANNEL.pin_file, shared_spec=absent)
 
 
 def test_the_generator_config_names_the_package(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from front_client.limiter import (
     normalize_tier,
     parse_rate_headers,
 )
-from front_client.limiter.core import LimiterState
+from front_client.limiter.core import LimiterState, UnreadableState
 
 POLICY = RateLimitPolicy(
     global_limit=5,
@@ -383,3 +383,127 @@ def test_an_ordinary_budget_wait_is_never_refused() -> None:
     for _ in range(4):
         grant(core, 1.0)
     assert wait(core, 1.0, max_pause=0.5).seconds == pytest.approx(9.0)  # window not yet reset
+
+
+# -- headers are evidence, not orders: what one response can do is bounded ----------------------------------
+@pytest.mark.parametrize("reset_in", [1e9, 1e12, 1e300], ids=["now+1e9", "1e15 as ms", "1e300"])
+def test_a_reset_far_ahead_moves_the_window_end_no_further_than_the_bound(reset_in: float) -> None:
+    core = synced(remaining=4)  # window of 10 s, ends at 10.0
+    core.observe(1.0, grant(core, 1.0), 200, headers(5, 0, reset_in))
+    bound = POLICY.max_reset_windows * POLICY.window_seconds
+    assert core.state.window_end == pytest.approx(1.0 + bound)
+    assert wait(core, 1.0).seconds == pytest.approx(bound)  # not decades
+
+
+def test_a_huge_reset_header_is_parsed_without_overflow() -> None:
+    wall = 1_700_000_000.0
+    for value in ("1e15", "1e300", str(wall + 1e9), "99999999999999999999999"):
+        rate = parse_rate_headers({"X-RateLimit-Reset": value, "X-RateLimit-Remaining": "0"}, wall)
+        core = synced(remaining=4)
+        core.observe(1.0, grant(core, 1.0), 200, rate)
+        assert core.budget(1.0).resets_in is not None
+        assert core.budget(1.0).resets_in <= POLICY.max_reset_windows * POLICY.window_seconds  # type: ignore[operator]
+
+
+def test_a_later_sane_reset_wins_over_an_outlier() -> None:
+    core = synced(remaining=4)  # window ends at 10.0
+    poisoned, sane = grant(core, 1.0), grant(core, 1.0)
+    core.observe(1.1, poisoned, 200, headers(5, 2, 1e9))
+    assert core.state.window_end == pytest.approx(21.1)  # believed only up to 2 windows
+    core.observe(1.2, sane, 200, headers(5, 1, 8.8))  # consistent with Front's window: it wins
+    assert core.state.window_end == pytest.approx(10.0)
+    assert core.budget(1.2).used == 4  # what was counted stays counted
+    grant(core, 1.2)
+    assert wait(core, 1.2).seconds == pytest.approx(8.8)
+
+
+def test_a_stored_state_out_of_bounds_is_brought_within_them() -> None:
+    core = synced(remaining=4)
+    core.state.window_end, core.state.paused_until = 1e12, 1e12  # written by a client without the bounds
+    core.state.tier_paused["2"] = 1e12
+    budget = core.budget(1.0)
+    assert budget.resets_in == pytest.approx(POLICY.max_reset_windows * POLICY.window_seconds)
+    assert budget.paused_for == pytest.approx(POLICY.pause_ceiling_seconds)
+    assert budget.tier_paused_for["2"] == pytest.approx(POLICY.pause_ceiling_seconds)
+
+
+@pytest.mark.parametrize("retry_after", [1e9, 1e300])
+def test_a_429_pause_has_a_ceiling(retry_after: float) -> None:
+    core = synced(remaining=4)
+    first, tiered = grant(core, 1.0), grant(core, 1.0, "PATCH", "/conversations/c")
+    core.observe(1.0, first, 429, headers(5, 3, 9.0, retry_after=retry_after))
+    core.observe(1.0, tiered, 429, headers(5, 3, 9.0, retry_after=retry_after, tier="2"))
+    budget = core.budget(1.0)
+    assert budget.paused_for == pytest.approx(POLICY.pause_ceiling_seconds)
+    assert budget.tier_paused_for == {"2": pytest.approx(POLICY.pause_ceiling_seconds)}
+    refusal = core.try_acquire(1.0, "GET", "/contacts", max_pause=120.0)
+    assert isinstance(refusal, Refusal) and refusal.seconds == pytest.approx(POLICY.pause_ceiling_seconds)
+
+
+def test_reset_forgets_what_responses_taught() -> None:
+    core = synced(limit=2, remaining=1, reset_in=10.0)
+    core.observe(1.0, grant(core, 1.0), 429, headers(2, 0, 9.0, retry_after=1e9))
+    assert isinstance(core.try_acquire(1.0, "GET", "/c", max_pause=120.0), Refusal)
+    seq = core.state.next_seq
+    core.reset()
+    assert core.state.limit == POLICY.global_limit and not core.state.known
+    assert core.state.paused_until == 0.0 and core.state.window_end is None
+    assert core.state.next_seq == core.state.window_first_seq == seq  # older permits stay older
+    probe = grant(core, 1.0, max_pause=120.0)
+    assert probe.probe  # learns the budget again
+    assert "first response" in wait(core, 1.0).scope
+
+
+def test_reset_keeps_the_tier_slots_our_requests_hold() -> None:
+    core = synced(limit=100, remaining=99)
+    grant(core, 1.0, "POST", "/exports")  # in flight
+    core.reset()
+    core.observe(1.0, grant(core, 1.0), 200, headers(100, 98, 9.0))
+    assert wait(core, 1.0, "POST", "/exports").scope == "tier 1"
+
+
+# -- max_wait: any wait longer than the caller accepts is refused -----------------------------------------
+def test_a_wait_longer_than_max_wait_is_refused() -> None:
+    core = synced(remaining=4, reset_in=10.0)
+    for _ in range(4):
+        grant(core, 1.0)
+    refusal = core.try_acquire(1.0, "GET", "/contacts", max_wait=5.0)
+    assert isinstance(refusal, Refusal)
+    assert (refusal.kind, refusal.scope) == ("wait", "global")
+    assert refusal.seconds == pytest.approx(9.0)
+    assert wait(core, 1.0, max_wait=9.5).seconds == pytest.approx(9.0)
+    assert core.budget(1.0).used == 5  # a refusal takes nothing
+    p = grant(core, 10.0, "POST", "/exports")
+    core.observe(10.0, p, 200, RateHeaders())
+    tier = core.try_acquire(10.5, "POST", "/exports", max_wait=0.1)
+    assert isinstance(tier, Refusal) and (tier.kind, tier.scope) == ("wait", "1")
+
+
+def test_a_wait_on_another_response_is_not_refused_by_max_wait() -> None:
+    core = LimiterCore(POLICY)
+    grant(core, 0.0)  # the probe: the others wait for its response, an end nobody knows
+    assert wait(core, 0.0, max_wait=0.0).poll
+
+
+# -- the stored state: versioned, anything else unreadable -----------------------------------------------
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json{",
+        b"\xff\xfe",
+        "[1, 2]",
+        '{"limit": 5, "sliding": true}',
+        '{"schema": 2, "limit": 5}',
+        "{}",
+        '{"limit": "5"}',
+        '{"limit": 0}',
+        '{"limit": 5, "paused_until": Infinity}',
+        '{"limit": 5, "window_end": NaN}',
+        '{"limit": 5, "granted": -3}',
+        '{"limit": 5, "tier_sent": {"1": ["x"]}}',
+        '{"limit": 5, "known": 1}',
+    ],
+)
+def test_a_state_this_client_cannot_read_is_refused(raw: str | bytes) -> None:
+    with pytest.raises(UnreadableState):
+        LimiterState.from_json(raw)

@@ -16,7 +16,13 @@ from front_client.limiter.core import (
     Wait,
     parse_rate_headers,
 )
-from front_client.limiter.errors import LimiterBackendError, LimiterError, LimiterTimeout, RateLimitPauseError
+from front_client.limiter.errors import (
+    LimiterBackendError,
+    LimiterError,
+    LimiterTimeout,
+    RateLimitPauseError,
+    RateLimitWaitError,
+)
 from front_client.limiter.local import InProcessLimiter
 from front_client.limiter.policy import RateLimitPolicy
 from front_client.tiers import normalize_tier
@@ -36,6 +42,7 @@ __all__ = [
     "RateHeaders",
     "RateLimitPauseError",
     "RateLimitPolicy",
+    "RateLimitWaitError",
     "RedisLimiter",
     "Refusal",
     "Wait",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from front_client.limiter.core import Budget, Permit, Refusal, Wait
-from front_client.limiter.errors import RateLimitPauseError
+from front_client.limiter.errors import RateLimitPauseError, RateLimitWaitError
 
 __all__ = [
     "DEFAULT_MAX_PAUSE",
@@ -28,10 +28,10 @@ logger = logging.getLogger("front_client.limiter")
 DEFAULT_MAX_PAUSE = 120.0
 
 
-def check_max_pause(max_pause: float | None) -> float | None:
-    """``max_pause`` as given, if it is ``None`` (no cap) or a number >= 0."""
+def check_max_pause(max_pause: float | None, name: str = "max_pause") -> float | None:
+    """``max_pause`` (or ``max_wait``) as given, if it is ``None`` (no cap) or a number >= 0."""
     if max_pause is not None and not max_pause >= 0:
-        raise ValueError(f"max_pause must be None or >= 0, got {max_pause!r}")
+        raise ValueError(f"{name} must be None or >= 0, got {max_pause!r}")
     return max_pause
 
 
@@ -51,7 +51,8 @@ WaitHook = Callable[[WaitEvent], None]
 @dataclass(frozen=True)
 class LimiterStats:
     """A snapshot: what this limiter object did, and the budget it currently believes in. ``refused``:
-    requests refused (``RateLimitPauseError``) because a 429 pause had more than ``max_pause`` left."""
+    requests refused (``RateLimitPauseError``) because a 429 pause had more than ``max_pause`` left, or
+    (``RateLimitWaitError``) because the budget would have made them wait more than ``max_wait``."""
 
     sent: int = 0
     cancelled: int = 0
@@ -98,8 +99,26 @@ class _Recorder:
         with self._lock:
             self._timeouts += 1
 
-    def refused(self, method: str, path: str, refusal: Refusal, max_pause: float) -> RateLimitPauseError:
+    def refused(
+        self, method: str, path: str, refusal: Refusal, max_pause: float | None, max_wait: float | None
+    ) -> RateLimitPauseError:
         """Count and log a refusal; the error to raise."""
+        with self._lock:
+            self._refused += 1
+        if refusal.kind == "wait":
+            assert max_wait is not None
+            logger.info(
+                "refusing %s %s: the %s budget frees in %.1fs, over max_wait=%gs",
+                method,
+                path,
+                refusal.scope,
+                refusal.seconds,
+                max_wait,
+            )
+            return RateLimitWaitError(
+                method=method, path=path, scope=refusal.scope, retry_after=refusal.seconds, max_wait=max_wait
+            )
+        assert max_pause is not None
         logger.info(
             "refusing %s %s: the %s scope is paused (429) for %.1fs more, over max_pause=%gs",
             method,
@@ -108,8 +127,6 @@ class _Recorder:
             refusal.seconds,
             max_pause,
         )
-        with self._lock:
-            self._refused += 1
         return RateLimitPauseError(
             method=method, path=path, scope=refusal.scope, retry_after=refusal.seconds, max_pause=max_pause
         )

@@ -38,6 +38,14 @@ of a ``Wait`` when a 429 pause that applies to the request (global, or its tier)
 (the retry layer refuses to sleep through one too). Ordinary budget waits (a spent window, a busy tier:
 at most one window or tier period) are never refused.
 
+*Bounds*: headers are evidence, not orders. A Reset is believed at most ``max_reset_windows`` windows
+ahead, a 429 pauses for at most ``pause_ceiling_seconds``, and every decision first brings a stored state
+back within those bounds (a state written by an older client, or edited by hand). A window end further
+ahead than one window (only a bounded outlier can put it there) gives way to the next response whose Reset
+is within one window. ``try_acquire(..., max_wait=...)`` refuses (``Refusal``, kind ``"wait"``) a request
+that the budget would make wait longer than the caller accepts, instead of waiting; ``reset()`` forgets
+everything learnt from responses.
+
 *Fairness*: shells pass ``ahead`` / ``ahead_in_tier``, the number of earlier waiters competing for the same
 budget, which are treated as already holding a slot: FIFO within a scope, while an untiered request is
 never stuck behind a request waiting only for its tier. An earlier waiter that its tier keeps back until
@@ -58,18 +66,23 @@ from front_client.limiter.policy import RateLimitPolicy
 from front_client.tiers import Tier, normalize_tier
 
 __all__ = [
+    "STATE_SCHEMA",
     "Budget",
     "LimiterCore",
     "LimiterState",
     "Permit",
     "RateHeaders",
     "Refusal",
+    "UnreadableState",
     "Wait",
     "normalize_tier",
     "parse_rate_headers",
 ]
 
 _MIN_WAIT = 1e-4
+# The version of ``LimiterState.to_json``'s layout, stored next to it (a shared backend's job): a state of
+# another schema is not read. Adding, removing or retyping a field means a new schema.
+STATE_SCHEMA = 1
 
 
 def _remove(values: list[float], value: float) -> bool:
@@ -153,12 +166,14 @@ class Wait:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Not at all: a 429 pause applying to the request has ``seconds`` left, more than the caller's
-    ``max_pause``. ``scope`` is ``"global"`` or the paused tier's name (then also ``tier``). Nothing was
-    taken from the budget: the request may be tried again once the pause is over."""
+    """Not at all. ``kind`` ``"pause"``: a 429 pause applying to the request has ``seconds`` left, more
+    than the caller's ``max_pause``; ``"wait"``: the budget (a spent window, a busy tier, a pause) frees in
+    ``seconds``, more than the caller's ``max_wait``. ``scope`` is ``"global"`` or the tier's name (then also
+    ``tier``). Nothing was taken from the budget: the request may be tried again after ``seconds``."""
 
     seconds: float
     scope: str
+    kind: str = "pause"
 
     @property
     def tier(self) -> str | None:
@@ -203,8 +218,62 @@ class LimiterState:
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> LimiterState:
-        data: dict[str, Any] = json.loads(raw)
+        """The state ``to_json`` wrote (schema ``STATE_SCHEMA``); ``UnreadableState`` for anything else:
+        not JSON, an unknown or missing field (another layout), a value of the wrong type or not finite."""
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UnreadableState(f"not JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise UnreadableState(f"a JSON {type(data).__name__}, not an object")
+        unknown = sorted(set(data) - _STATE_FIELDS)
+        if unknown:
+            raise UnreadableState(f"unknown field(s) {', '.join(map(repr, unknown))}")
+        for name, value in data.items():
+            if not _STATE_CHECKS[name](value):
+                raise UnreadableState(f"field {name!r} has an unusable value {value!r:.60}")
+        if "limit" not in data:
+            raise UnreadableState("no 'limit'")
         return cls(**data)
+
+
+class UnreadableState(ValueError):
+    """A stored ``LimiterState`` this client cannot read (garbage, another schema): the shell replaces it."""
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def _is_number(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
+
+
+def _is_times(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, list) and all(map(_is_number, v)) for k, v in value.items()
+    )
+
+
+_STATE_CHECKS: dict[str, Any] = {
+    "limit": lambda v: _is_int(v) and v >= 1,
+    "limit_seq": _is_int,
+    "known": lambda v: type(v) is bool,
+    "synced": lambda v: type(v) is bool,
+    "probe_until": lambda v: v is None or _is_number(v),
+    "window_end": lambda v: v is None or _is_number(v),
+    "window_first_seq": _is_int,
+    "next_seq": _is_int,
+    "granted": lambda v: _is_int(v) and v >= 0,
+    "outside": lambda v: _is_int(v) and v >= 0,
+    "paused_until": _is_number,
+    "tier_sent": _is_times,
+    "tier_inflight": _is_times,
+    "tier_paused": lambda v: (
+        isinstance(v, dict) and all(isinstance(k, str) and _is_number(t) for k, t in v.items())
+    ),
+}
+_STATE_FIELDS = frozenset(_STATE_CHECKS)
 
 
 class LimiterCore:
@@ -222,7 +291,20 @@ class LimiterCore:
     def _tier(self, name: str | None) -> Tier | None:
         return None if name is None else self.policy.table.tiers.get(name)
 
+    def _bound(self, now: float) -> None:
+        """Bring the stored times within what one response may set (a state from before the bounds, or
+        from another writer): no window end, pause or probe further ahead than the policy allows."""
+        s, policy = self.state, self.policy
+        if s.window_end is not None:
+            s.window_end = min(s.window_end, now + policy.max_reset_windows * policy.window_seconds)
+        s.paused_until = min(s.paused_until, now + policy.pause_ceiling_seconds)
+        for name, until in s.tier_paused.items():
+            s.tier_paused[name] = min(until, now + policy.pause_ceiling_seconds)
+        if s.probe_until is not None:
+            s.probe_until = min(s.probe_until, now + policy.probe_timeout_seconds)
+
     def _roll(self, now: float) -> None:
+        self._bound(now)
         s, window = self.state, self.policy.window_seconds
         if s.window_end is None:
             s.window_end = now + window
@@ -262,11 +344,14 @@ class LimiterCore:
         ahead: int = 0,
         ahead_in_tier: int = 0,
         max_pause: float | None = None,
+        max_wait: float | None = None,
     ) -> Permit | Wait | Refusal:
         """A permit now, or how long to wait. ``ahead``: earlier waiters for the global budget;
         ``ahead_in_tier``: earlier waiters for this request's tier. ``max_pause``: the longest 429 pause
         (global, or the request's tier) the caller would wait for; a longer one gives a ``Refusal``
-        (``None``: any pause is waited)."""
+        (``None``: any pause is waited). ``max_wait``: the longest wait of any kind the caller accepts
+        (a wait whose end hangs on another response, ``Wait.poll``, is not held against it); a longer one
+        gives a ``Refusal`` of kind ``"wait"``."""
         s, policy = self.state, self.policy
         tier = policy.tier_for(method, path)
         self._roll(now)
@@ -279,8 +364,11 @@ class LimiterCore:
             if refusal.seconds > max_pause:
                 return refusal
         waits: list[Wait] = []
+        # The scope ("global" or the tier) of each wait whose end is known, for a max_wait refusal.
+        firm: list[tuple[float, str]] = []
         if s.paused_until > now:
             waits.append(Wait(s.paused_until - now, "global pause (429)"))
+            firm.append((s.paused_until - now, "global"))
         probe = False
         if not s.known:
             if s.probe_until is not None and s.probe_until > now:
@@ -289,11 +377,13 @@ class LimiterCore:
                 probe = True
         if s.granted + s.outside + ahead >= self._capacity():
             waits.append(Wait(s.window_end + policy.reset_margin_seconds - now, "global"))
+            firm.append((s.window_end + policy.reset_margin_seconds - now, "global"))
         tier_wait = 0.0  # the least this request must wait for its tier
         if tier is not None:
             paused = s.tier_paused.get(tier.name, 0.0)
             if paused > now:
                 waits.append(Wait(paused - now, f"tier {tier.name} pause (429)"))
+                firm.append((paused - now, tier.name))
                 tier_wait = paused - now
             log, inflight = self._tier_log(tier, now)
             busy = len(log) + inflight + ahead_in_tier
@@ -302,12 +392,17 @@ class LimiterCore:
                 period = tier.per_seconds + policy.tier_margin_seconds
                 if k < len(log):
                     waits.append(Wait(log[k] + period - now, f"tier {tier.name}"))
+                    firm.append((log[k] + period - now, tier.name))
                     tier_wait = max(tier_wait, log[k] + period - now)
                 else:
                     # Freed by a response still to come, then by the waiters ahead in turn: each batch of
                     # ``requests`` slots frees a period after the one before it at the earliest.
                     waits.append(Wait(period, f"tier {tier.name}", poll=True))
                     tier_wait = max(tier_wait, period * (1 + (k - len(log)) // tier.requests))
+        if max_wait is not None and firm:
+            seconds, scope = max(firm)
+            if seconds > max_wait:
+                return Refusal(seconds, scope, "wait")
         if waits:
             longest = max(waits, key=lambda w: w.seconds)
             # A request that cannot pass its tier before this global window ends cannot use a slot of it:
@@ -350,7 +445,8 @@ class LimiterCore:
         same_window = False
         if learn and rate.reset_in is not None:
             s.known = True
-            end = now + max(0.0, rate.reset_in)
+            # Bounded: a Reset far ahead (poisoned, misread, a clock far off) cannot stop us for longer.
+            end = now + min(max(0.0, rate.reset_in), policy.max_reset_windows * window)
             if not s.synced:
                 s.window_end, s.synced, same_window = end, True, True
             elif end > s.window_end + window / 2:
@@ -364,6 +460,10 @@ class LimiterCore:
                     # Granted before we rolled, yet counted in this window.
                     s.granted += s.window_first_seq - permit.seq
                     s.window_first_seq = permit.seq
+            elif s.window_end - now > window + policy.reset_margin_seconds:
+                # Our window ends further ahead than a window can: an outlier (bounded above) put it there.
+                # This response's Reset is within one window: it wins; what we counted stays counted.
+                s.window_end, same_window = end, True
             # else: a late response from a window that is over; its numbers are stale.
         if learn and rate.remaining is not None and same_window:
             # The server had counted ``limit - remaining``; at most ``granted`` of those can be ours (any
@@ -372,7 +472,7 @@ class LimiterCore:
         if status_code != 429:
             return None
         retry_after = rate.retry_after if rate.retry_after is not None else policy.default_retry_after
-        until = now + retry_after
+        until = now + min(retry_after, policy.pause_ceiling_seconds)
         if rate.tier is not None:
             # A tier 429: the table's name for it, else the tier of this request (if it has one).
             tier = normalize_tier(rate.tier, policy.table.tiers) or permit.tier
@@ -383,6 +483,30 @@ class LimiterCore:
             # nothing, so pause everyone (for a tier's Retry-After, usually a second or so).
         s.paused_until = max(s.paused_until, until)
         return "global"
+
+    def reset(self) -> None:
+        """Forget everything learnt from responses (limit, window, outside usage, 429 pauses): the next
+        request probes again, as after start-up. Kept: the permit sequence (permits still out stay
+        recognisable as older) and the tier slots our own requests hold."""
+        old = self.state
+        fresh = self.initial_state(self.policy)
+        fresh.next_seq = fresh.window_first_seq = old.next_seq
+        fresh.tier_sent, fresh.tier_inflight = old.tier_sent, old.tier_inflight
+        self.state = fresh
+
+    def tier_slots_before(self, now: float, tier_name: str, until: float) -> int:
+        """How many requests of tier ``tier_name`` could start from ``now`` until ``until``, at the tier's
+        rate, given the slots taken (counted, in flight) and its pause. An estimate (a request in flight
+        frees its slot a period from now; a response takes no time) for the fairness of the shells."""
+        tier = self._tier(tier_name)
+        if tier is None:
+            return 0
+        period = tier.per_seconds + self.policy.tier_margin_seconds
+        log, inflight = self._tier_log(tier, now)
+        start = max(now, self.state.tier_paused.get(tier.name, 0.0))
+        frees = [start] * max(0, tier.requests - len(log) - inflight)
+        frees += [max(start, t + period) for t in log] + [max(start, now + period)] * inflight
+        return sum(1 + math.floor((until - free) / period) for free in frees[: tier.requests] if free < until)
 
     def cancel(self, now: float, permit: Permit) -> None:
         """The permit's request was never sent: give its slots back."""

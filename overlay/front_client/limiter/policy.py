@@ -30,6 +30,15 @@ class RateLimitPolicy:
     - ``probe_timeout_seconds``: before the first headers arrive only one request is sent (to learn the real
       limit); if its response does not come back within this time another one may go.
     - ``default_retry_after``: the pause after a 429 that has no ``Retry-After``.
+
+    Headers are evidence, not orders: no single response can stop the limiter for long.
+
+    - ``max_reset_windows``: an ``X-RateLimit-Reset`` further ahead than this many windows (a poisoned value,
+      a timestamp in milliseconds read wrong by a proxy, a clock far off) is believed only that far: Front's
+      window ends at most one window from now; the slack covers clock skew. A later response whose Reset
+      is within one window then wins.
+    - ``pause_ceiling_seconds``: the longest a 429 can pause a scope, whatever its ``Retry-After`` says
+      (``1e9``, an HTTP date in the year 9999). Front asks for seconds, a minute at most.
     """
 
     global_limit: int = 100
@@ -44,6 +53,8 @@ class RateLimitPolicy:
     learn_from_headers: bool = True
     probe_timeout_seconds: float = 10.0
     default_retry_after: float = 1.0
+    max_reset_windows: float = 2.0
+    pause_ceiling_seconds: float = 3600.0
 
     def __post_init__(self) -> None:
         if self.global_limit < 1:
@@ -52,6 +63,10 @@ class RateLimitPolicy:
             raise ValueError("window_seconds must be > 0")
         if self.global_margin < 0 or self.reset_margin_seconds < 0 or self.tier_margin_seconds < 0:
             raise ValueError("margins must be >= 0")
+        if not self.max_reset_windows >= 1:
+            raise ValueError("max_reset_windows must be >= 1 (a window ends at most one window from now)")
+        if not self.pause_ceiling_seconds > 0:
+            raise ValueError("pause_ceiling_seconds must be > 0")
         table = self.tier_table if self.tier_table is not None else load_tier_table()
         if self.tier_rates:
             table = table.with_rates(self.tier_rates)

@@ -21,6 +21,18 @@ timeouts), so sync and async callers always share one Redis and one budget. ``as
 explicitly instead; a ``client`` whose settings cannot be carried over (Sentinel, a cluster, a custom
 connection class) is refused at construction unless ``async_client`` is given (``False``: sync use only).
 
+Stored state, in one hash: ``s`` the state (``LimiterState.to_json``), ``f`` its schema (``STATE_SCHEMA``;
+absent in a state written before the field existed, which has the same layout), ``v`` a compare-and-set
+counter. The schema is kept out of the JSON so that clients released before it can still read what this
+one writes. A state this client cannot read (garbage, another schema from a newer client during a rolling
+upgrade, an unknown field, a non-integer counter) is replaced by a fresh one, which probes the budget
+again as at start-up (never "unlimited"), with one warning; a readable state whose times are out of bounds
+(a pause of years, from a client before the bounds) is brought within them by the core.
+
+Writes: a decision that takes nothing (a wait, a refusal) writes nothing, so refused callers do not keep
+the key alive: it expires ``max(1 h, 10 windows)`` after the last request that was sent. ``reset()``
+writes a fresh state (the way out of a state known to be wrong, for every process sharing it).
+
 Redis unreachable: ``acquire`` raises ``LimiterBackendError`` (the request is not sent). ``observe`` and
 ``cancel`` log the error instead of raising, because the response already exists; the next ``acquire``
 raises. There is deliberately no silent fallback to unlimited (or per-process) sending: a worker that
@@ -65,11 +77,13 @@ from front_client.limiter.base import (
     logger,
 )
 from front_client.limiter.core import (
+    STATE_SCHEMA,
     Budget,
     LimiterCore,
     LimiterState,
     Permit,
     Refusal,
+    UnreadableState,
     Wait,
     parse_rate_headers,
 )
@@ -84,13 +98,14 @@ _READ = """
 local t = redis.call('TIME')
 local v = redis.call('HGET', KEYS[1], 'v')
 local s = redis.call('HGET', KEYS[1], 's')
-return {t[1], t[2], v or '', s or ''}
+local f = redis.call('HGET', KEYS[1], 'f')
+return {t[1], t[2], v or '', s or '', f or ''}
 """
 
 _CAS = """
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3])
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3], 'f', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 """
@@ -205,7 +220,31 @@ class _Sleep:
     seconds: float
 
 
-_Op = _Txn | _Sleep
+def _reset(core: LimiterCore, _now: float) -> None:
+    core.reset()
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One read of the shared state: the core over it, Redis' clock, the version to compare-and-set, and
+    why the stored state could not be used (``None``: it could), in which case it is replaced."""
+
+    core: LimiterCore
+    now: float
+    version: str
+    unreadable: str | None
+
+
+def _text(value: bytes | str | int) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _always(_result: object) -> bool:
+    return True
+
+
+def _took_a_permit(result: object) -> bool:
+    return isinstance(result, Permit)
 
 
 @dataclass(frozen=True)
@@ -233,7 +272,10 @@ class RedisLimiter:
     ``max_pause`` (seconds, default 120 like the client's ``max_retry_after``; ``None``: no cap): a request
     that would wait longer than this for a 429 pause (seen by any process sharing the budget) is not sent:
     ``acquire`` raises ``RateLimitPauseError`` (a ``RateLimitError`` with ``retry_after`` = the time left
-    and the scope / tier) at once instead of sleeping. Ordinary budget waits are not capped by it.
+    and the scope / tier) at once instead of sleeping. ``max_wait`` (default ``None``: no cap): the same
+    for a wait of any kind (``RateLimitWaitError``).
+
+    ``reset()`` / ``reset_async()`` replace the shared state by a fresh one (for every process).
     """
 
     def __init__(
@@ -255,10 +297,12 @@ class RedisLimiter:
         client: redis.Redis | None = None,
         async_client: AsyncClientOption = None,
         max_pause: float | None = DEFAULT_MAX_PAUSE,
+        max_wait: float | None = None,
     ) -> None:
         self.policy = policy if policy is not None else RateLimitPolicy()
         self.key = f"{key_prefix}:{namespace_for(company_key=company_key, token=token)}"
         self.max_pause = check_max_pause(max_pause)
+        self.max_wait = check_max_pause(max_wait, "max_wait")
         self._url = url
         self._where = self._safe_url() if client is None else _describe(client)
         self._socket_timeout = socket_timeout
@@ -286,15 +330,38 @@ class RedisLimiter:
         self._background: set[asyncio.Future[None]] = set()
 
     # -- the transaction, shared by both drivers ---------------------------------------------------------
-    def _begin(self, raw: list[Any]) -> tuple[LimiterCore, float, str]:
-        seconds, micros, version, state = raw
+    def _begin(self, raw: list[Any]) -> _Read:
+        seconds, micros, version, state, schema = raw
         now = int(seconds) + int(micros) / 1e6
-        version = version.decode() if isinstance(version, bytes) else str(version)
-        loaded = LimiterState.from_json(state) if state else LimiterCore.initial_state(self.policy)
-        return LimiterCore(self.policy, loaded), now, version
+        version, schema = (_text(value) for value in (version, schema))
+        unreadable: str | None = None
+        loaded: LimiterState | None = None
+        if version and not (version.isascii() and version.isdigit()):
+            unreadable = f"a version counter {version[:40]!r} that is not an integer"
+        elif schema not in ("", str(STATE_SCHEMA)):
+            unreadable = f"schema {schema[:40]!r}; this client reads schema {STATE_SCHEMA}"
+        elif state:
+            try:
+                loaded = LimiterState.from_json(state)
+            except UnreadableState as exc:
+                unreadable = str(exc)
+        if loaded is None:
+            loaded = LimiterCore.initial_state(self.policy)
+        return _Read(LimiterCore(self.policy, loaded), now, version, unreadable)
 
-    def _commit_args(self, core: LimiterCore, version: str) -> list[str | int]:
-        return [version, str(int(version or "0") + 1), core.state.to_json(), self._ttl_ms]
+    def _commit_args(self, read: _Read) -> list[str | int]:
+        following = 1 if read.unreadable is not None else int(read.version or "0") + 1
+        return [read.version, str(following), read.core.state.to_json(), self._ttl_ms, STATE_SCHEMA]
+
+    def _committed(self, read: _Read) -> None:
+        self._last_budget = read.core.budget(read.now)
+        if read.unreadable is not None:
+            logger.warning(
+                "Redis key %s held a rate-limit state this client cannot read (%s): replaced by a fresh "
+                "state, which learns the budget again from the next response",
+                self.key,
+                read.unreadable,
+            )
 
     def _async_client_factory(
         self, client: redis.Redis | None, async_client: AsyncClientOption
@@ -339,14 +406,19 @@ class RedisLimiter:
         scheme, sep, rest = self._url.partition("://")
         return f"{scheme}{sep}{rest.rpartition('@')[2]}"  # never print a password
 
-    def _update(self, fn: Callable[[LimiterCore, float], T]) -> T:
+    def _update(self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool] = _always) -> T:
+        """Run ``fn`` on the stored state and store the result atomically (retried on a conflict);
+        ``write(result)`` False: nothing to store (unless the stored state had to be replaced)."""
         with self._sync_lock:
             try:
                 for _ in range(_MAX_ATTEMPTS):
-                    core, now, version = self._begin(self._read(keys=[self.key]))
-                    result = fn(core, now)
-                    if self._cas(keys=[self.key], args=self._commit_args(core, version)):
-                        self._last_budget = core.budget(now)
+                    read = self._begin(self._read(keys=[self.key]))
+                    result = fn(read.core, read.now)
+                    if read.unreadable is None and not write(result):
+                        self._last_budget = read.core.budget(read.now)
+                        return result
+                    if self._cas(keys=[self.key], args=self._commit_args(read)):
+                        self._committed(read)
                         return result
             except RedisError as exc:
                 raise self._unreachable(exc) from exc
@@ -369,29 +441,34 @@ class RedisLimiter:
             self._async[loop] = binding
         return binding
 
-    async def _update_async(self, fn: Callable[[LimiterCore, float], T]) -> T:
+    async def _update_async(
+        self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool] = _always
+    ) -> T:
         binding = self._async_binding()
-        read, cas = binding.read, binding.cas
+        read_script, cas = binding.read, binding.cas
         async with binding.lock:
             try:
                 for _ in range(_MAX_ATTEMPTS):
-                    core, now, version = self._begin(await read(keys=[self.key]))
-                    result = fn(core, now)
-                    if await cas(keys=[self.key], args=self._commit_args(core, version)):
-                        self._last_budget = core.budget(now)
+                    read = self._begin(await read_script(keys=[self.key]))
+                    result = fn(read.core, read.now)
+                    if read.unreadable is None and not write(result):
+                        self._last_budget = read.core.budget(read.now)
+                        return result
+                    if await cas(keys=[self.key], args=self._commit_args(read)):
+                        self._committed(read)
                         return result
             except RedisError as exc:
                 raise self._unreachable(exc) from exc
         raise LimiterBackendError(f"Redis key {self.key}: too much contention")
 
     # -- acquire as a sans-I/O generator: it yields what to do, the drivers do it ------------------------
-    def _steps(self, method: str, path: str, timeout: float | None) -> Generator[_Op, Any, Permit]:
+    def _steps(self, method: str, path: str, timeout: float | None) -> Generator[_Txn | _Sleep, Any, Permit]:
         start = self._clock()
         deadline = None if timeout is None else start + timeout
         announced = False
 
         def attempt(core: LimiterCore, now: float) -> Permit | Wait | Refusal:
-            return core.try_acquire(now, method, path, max_pause=self.max_pause)
+            return core.try_acquire(now, method, path, max_pause=self.max_pause, max_wait=self.max_wait)
 
         while True:
             result: Permit | Wait | Refusal = yield _Txn(attempt)
@@ -399,9 +476,8 @@ class RedisLimiter:
             if isinstance(result, Permit):
                 self._recorder.granted(now - start if announced else 0.0)
                 return result
-            if isinstance(result, Refusal):  # a 429 pause longer than max_pause: not slept through
-                assert self.max_pause is not None
-                raise self._recorder.refused(method, path, result, self.max_pause)
+            if isinstance(result, Refusal):  # a pause over max_pause, a wait over max_wait: not slept
+                raise self._recorder.refused(method, path, result, self.max_pause, self.max_wait)
             seconds = min(result.seconds, self._poll_interval if result.poll else self._max_sleep)
             if deadline is not None:
                 if now >= deadline:
@@ -419,7 +495,7 @@ class RedisLimiter:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(self._update(op.fn))
+                    op = steps.send(self._update(op.fn, _took_a_permit))
                 else:
                     self._sleep(op.seconds)
                     op = next(steps)
@@ -430,7 +506,7 @@ class RedisLimiter:
         """``_update_async``, shielded from cancellation: a task cancelled while its compare-and-set is on
         the wire cannot know whether Redis stored the permit, so the transaction runs to its end and a
         permit it granted is handed back."""
-        txn = asyncio.ensure_future(self._update_async(fn))
+        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit))
         try:
             return await asyncio.shield(txn)
         except asyncio.CancelledError:
@@ -522,6 +598,15 @@ class RedisLimiter:
         except LimiterBackendError as exc:
             logger.warning("could not return a slot to Redis: %s", exc)
         self._recorder.cancelled()
+
+    def reset(self) -> None:
+        """Replace the shared state by a fresh one, for every process using this key: what responses
+        taught (limit, window, outside usage, 429 pauses) is forgotten and the next request probes the
+        budget again. Raises ``LimiterBackendError`` if Redis cannot be reached."""
+        self._update(_reset)
+
+    async def reset_async(self) -> None:
+        await self._update_async(_reset)
 
     def stats(self) -> LimiterStats:
         """Counters of this object; the budget as last read from Redis (no round trip)."""
