@@ -11,27 +11,41 @@ with FrontClient() as client:                       # token from FRONT_API_TOKEN
 from typing import TYPE_CHECKING
 
 from front_client._version import __version__
-from front_client.client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, TOKEN_ENV, AsyncFrontClient, FrontClient
+from front_client.client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV,
+    AsyncFrontClient,
+    FrontClient,
+)
 from front_client.errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
     ForeignHostError,
     FrontClientError,
+    FrontConnectionError,
     FrontError,
+    FrontTimeoutError,
+    InvalidPathError,
     InvalidTokenError,
     MalformedResponseError,
     MissingTokenError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     PrivateResourceError,
     RateLimitError,
+    SecretInUrlError,
     ServerError,
     UnexpectedRedirectError,
     UnprocessableEntityError,
 )
 from front_client.limiter import (
     InProcessLimiter,
+    LimiterBackendError,
     LimiterError,
     LimiterStats,
     LimiterTimeout,
@@ -46,6 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_TIMEOUT",
     "TOKEN_ENV",
     "AsyncFrontClient",
@@ -56,9 +72,13 @@ __all__ = [
     "ForeignHostError",
     "FrontClient",
     "FrontClientError",
+    "FrontConnectionError",
     "FrontError",
+    "FrontTimeoutError",
     "InProcessLimiter",
+    "InvalidPathError",
     "InvalidTokenError",
+    "LimiterBackendError",
     "LimiterError",
     "LimiterStats",
     "LimiterTimeout",
@@ -66,6 +86,7 @@ __all__ = [
     "MissingTokenError",
     "NotFoundError",
     "Page",
+    "PaginationError",
     "Paginator",
     "PermissionDeniedError",
     "PrivateResourceError",
@@ -74,6 +95,7 @@ __all__ = [
     "RateLimitPolicy",
     "RedisLimiter",
     "RetryPolicy",
+    "SecretInUrlError",
     "ServerError",
     "UnexpectedRedirectError",
     "UnprocessableEntityError",

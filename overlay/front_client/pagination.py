@@ -25,6 +25,7 @@ from front_core_api.client import AuthenticatedClient, Client
 from front_core_api.types import Unset
 
 from front_client import operations
+from front_client.auth import FOLLOWED_LINK
 from front_client.errors import FrontClientError
 
 __all__ = ["MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
@@ -107,7 +108,7 @@ class _Cursor:
             self._pending = {
                 "method": "GET",
                 "url": next_url,
-                "extensions": plan.first_request.get("extensions", {}),
+                "extensions": {**plan.first_request.get("extensions", {}), FOLLOWED_LINK: True},
             }
         else:
             next_url = None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from front_client.errors import RateLimitError
+from front_client.errors import FrontClientError, RateLimitError
 
 __all__ = ["LimiterBackendError", "LimiterError", "LimiterTimeout", "RateLimitPauseError"]
 
 
-class LimiterError(Exception):
-    """Base class of the limiter's errors."""
+class LimiterError(FrontClientError):
+    """Base class of the limiter's errors: a :class:`~front_client.errors.FrontClientError`, so one
+    ``except FrontClientError`` covers HTTP errors, transport failures and the limiter."""
 
 
 class LimiterTimeout(LimiterError, TimeoutError):
