@@ -68,7 +68,7 @@ from front_client.network import (
     install_deadline,
 )
 from front_client.operations import Operation
-from front_client.pagination import AsyncPaginator, Paginator, _PagePlan
+from front_client.pagination import MAX_EMPTY_PAGES, AsyncPaginator, Paginator, _PagePlan
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 __all__ = [
@@ -521,10 +521,17 @@ class FrontClient(_FrontClientBase):
         *,
         limit: int | None = None,
         max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
         **arguments: Any,
     ) -> Paginator[Any]:
-        """Items across pages of a list operation (a generated module or one of its functions)."""
-        return Paginator(self.get_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items))
+        """Items across pages of a list operation (a generated module or one of its functions).
+
+        ``max_items`` / ``max_pages`` stop after that many items / pages; ``max_empty_pages`` empty pages in
+        a row that still link onwards raise ``PaginationError`` (a server making no progress).
+        """
+        plan = _PagePlan(self, operation, arguments, limit, max_items, max_pages, max_empty_pages)
+        return Paginator(self.get_httpx_client(), plan)
 
     def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
         """Stream a file to ``destination`` (a path or a binary file); returns the bytes written.
@@ -652,12 +659,13 @@ class AsyncFrontClient(_FrontClientBase):
         *,
         limit: int | None = None,
         max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
         **arguments: Any,
     ) -> AsyncPaginator[Any]:
         """As :meth:`FrontClient.paginate`; iterate with ``async for``."""
-        return AsyncPaginator(
-            self.get_async_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items)
-        )
+        plan = _PagePlan(self, operation, arguments, limit, max_items, max_pages, max_empty_pages)
+        return AsyncPaginator(self.get_async_httpx_client(), plan)
 
     async def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
         """As :meth:`FrontClient.download`, awaited (file writes are small, blocking writes)."""
