@@ -108,7 +108,7 @@ class _Decoder:
             try:
                 yield from self._steps(data)
                 return
-            except zlib.error:
+            except httpx.DecodingError:  # no zlib header: raw deflate
                 self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
         self._first = False
         yield from self._steps(data)
