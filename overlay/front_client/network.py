@@ -64,12 +64,14 @@ class _Budget:
         self.ends = None if seconds is None else time.monotonic() + seconds
         self.cut = False
 
-    def passed(self) -> bool:
-        return self.ends is not None and (self.cut or time.monotonic() >= self.ends)
+    def passed(self, timed_out: bool) -> bool:
+        if self.ends is None:
+            return False
+        return (timed_out and self.cut) or time.monotonic() >= self.ends
 
     def check(self, error: Exception | None = None) -> None:
         """Raise :class:`DeadlineExceeded` if the deadline has passed (``error``: the timeout it caused)."""
-        if self.passed():
+        if self.passed(error is not None):
             raise DeadlineExceeded(_deadline_message(self.seconds or 0.0)) from error
 
 
