@@ -131,7 +131,10 @@ async def test_a_body_that_cannot_be_decoded_keeps_its_status(
     if encoding == "gzip, compress":
         body = gzip.compress(b"{}")  # the outer coding is one the client never asked for
     api.front.on("GET", PATH, Reply(status, body=body, headers={"Content-Encoding": encoding}))
-    with pytest.raises(MalformedResponseError if status == 200 else ServerError) as caught:
+    expected: type[MalformedResponseError | ServerError] = (
+        MalformedResponseError if status == 200 else ServerError
+    )
+    with pytest.raises(expected) as caught:
         await api.call(api.client(max_retries=0), get_conversation_by_id, "cnv_1")
     assert caught.value.status == status
     assert "DecodingError" in str(caught.value)
