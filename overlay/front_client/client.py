@@ -34,7 +34,7 @@ import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, NoReturn, TypeVar
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from front_core_api.client import AuthenticatedClient
@@ -185,18 +185,14 @@ def check_path(url: httpx.URL | str) -> None:
     """Refuse a URL whose path holds a ``.`` / ``..`` segment (also percent-encoded: servers decode them)
     or an empty segment before its end: it would not reach Front as written. A trailing slash is kept
     (Front has routes ending in one)."""
-    text = str(url)
-    if "://" in text:
-        text = text.split("://", 1)[1]
-        text = text[text.find("/") :] if "/" in text else ""
-    path = text.split("?", 1)[0].split("#", 1)[0]
+    path = url.raw_path.decode("ascii").split("?", 1)[0] if isinstance(url, httpx.URL) else urlsplit(url).path
     segments = path.split("/")
     if segments and segments[0] == "":
         segments = segments[1:]  # the leading slash
     for index, segment in enumerate(segments):
         value = unquote(segment)
         if value in (".", "..") or (value == "" and index < len(segments) - 1):
-            raise InvalidPathError(redact_url(str(url)) if "://" in str(url) else str(url), value)
+            raise InvalidPathError(redact_url(url) if "://" in str(url) else str(url), value)
 
 
 def transport_error(

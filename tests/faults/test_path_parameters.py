@@ -97,3 +97,9 @@ async def test_a_trailing_slash_is_kept(api: Driver) -> None:
     api.front.on("PATCH", "/comments/com_1/", Reply(200, json={}))
     response = await api.request(api.client(), "PATCH", "/comments/com_1/", json={"body": "x"})
     assert response.status_code == 200
+
+
+async def test_dots_in_the_query_are_not_path_segments(api: Driver) -> None:
+    api.front.on("GET", "/raw", Reply(200, json={}))
+    response = await api.request(api.client(), "GET", "/raw?next=http://x/../y&dir=..")
+    assert response.status_code == 200
