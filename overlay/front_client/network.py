@@ -29,7 +29,6 @@ import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import httpcore
 import httpx
 
 if TYPE_CHECKING:
@@ -266,45 +265,57 @@ class GuardTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket whose every operation waits at most until the current attempt's deadline."""
+# httpcore's network interfaces are duck-typed, so these need not subclass them: httpcore is imported
+# only once a connection exists (httpx itself imports it lazily, and a cold import stays cheap).
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+
+class _DeadlineStream:
+    """A socket (an ``httpcore.NetworkStream``) whose every operation waits at most until the current
+    attempt's deadline."""
+
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _cut(timeout, httpcore.ReadTimeout))
+        data: bytes = self._inner.read(max_bytes, _cut(timeout, "ReadTimeout"))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _cut(timeout, httpcore.WriteTimeout))
+        self._inner.write(buffer, _cut(timeout, "WriteTimeout"))
 
     def close(self) -> None:
         self._inner.close()
 
     def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
         return _DeadlineStream(
-            self._inner.start_tls(ssl_context, server_hostname, _cut(timeout, httpcore.ConnectTimeout))
+            self._inner.start_tls(ssl_context, server_hostname, _cut(timeout, "ConnectTimeout"))
         )
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
-def _cut(timeout: float | None, error: type[Exception]) -> float | None:
+def _cut(timeout: float | None, error: str) -> float | None:
+    """``timeout`` cut to the time left before the current attempt's deadline; past it, httpcore's
+    ``error`` (which httpx maps to its own timeout)."""
     budget = _budget.get()
     if budget is None or budget.ends is None:
         return timeout
     left = budget.ends - time.monotonic()
     budget.cut = timeout is None or left < timeout
     if left <= 0:
-        raise error("deadline passed")
+        import httpcore
+
+        raise getattr(httpcore, error)("deadline passed")
     return left if budget.cut else timeout
 
 
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+class _DeadlineBackend:
+    """An ``httpcore.NetworkBackend`` whose streams are :class:`_DeadlineStream`."""
+
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
 
     def connect_tcp(
@@ -314,17 +325,17 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
         stream = self._inner.connect_tcp(
-            host, port, _cut(timeout, httpcore.ConnectTimeout), local_address, socket_options
+            host, port, _cut(timeout, "ConnectTimeout"), local_address, socket_options
         )
         return _DeadlineStream(stream)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
         return _DeadlineStream(
-            self._inner.connect_unix_socket(path, _cut(timeout, httpcore.ConnectTimeout), socket_options)
+            self._inner.connect_unix_socket(path, _cut(timeout, "ConnectTimeout"), socket_options)
         )
 
     def sleep(self, seconds: float) -> None:
@@ -339,7 +350,7 @@ def install_deadline(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
     """
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _DeadlineBackend):
+    if callable(getattr(backend, "connect_tcp", None)) and not isinstance(backend, _DeadlineBackend):
         pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
     return transport
 
