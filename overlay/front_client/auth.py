@@ -8,6 +8,9 @@ request. Two rules live here because both are about where the token may go:
   ``https://frontapp.com`` / ``https://*.frontapp.com`` (``_pagination.next`` links name the company's
   own host, ``https://<company>.api.frontapp.com``). A request to any other host is not sent at all:
   :class:`~front_client.errors.ForeignHostError`.
+- A URL from the server (a ``next`` link, a ``Location``) that holds the token itself is not sent either:
+  :class:`~front_client.errors.SecretInUrlError` (the URL would reach logs, httpx's own INFO line included).
+  A query the caller puts the token in is the caller's choice: it is sent (and redacted from errors).
 - Front answers ``301`` to a write on a merged conversation's old ID. httpx's redirect following would
   turn a POST into a GET and drop the body, so the client keeps ``follow_redirects`` off and this flow
   re-issues the same method, headers and body to ``Location`` once, under the same host rule.
@@ -16,16 +19,18 @@ request. Two rules live here because both are about where the token may go:
 from __future__ import annotations
 
 from collections.abc import Generator
+from urllib.parse import unquote_plus
 
 import httpx
 
-from front_client.errors import ForeignHostError
+from front_client.errors import ForeignHostError, Scrubber, SecretInUrlError, redact_url
 
-__all__ = ["FrontAuth", "HostPolicy", "redirect_target"]
+__all__ = ["FOLLOWED_LINK", "FrontAuth", "HostPolicy", "redirect_target"]
 
 # Redirects whose meaning is "the same request, at another URL" (301: Front's merged conversations).
 _REISSUED_STATUSES = frozenset({301, 307, 308})
 _REISSUED = "front_reissued"  # request extension marking the one re-issue
+FOLLOWED_LINK = "front_followed_link"  # request extension marking a URL the server gave (a next link)
 
 
 class HostPolicy:
@@ -70,6 +75,7 @@ class FrontAuth(httpx.Auth):
     def __init__(self, token: str, policy: HostPolicy) -> None:
         self._token = token
         self._policy = policy
+        self._scrubber = Scrubber([token])
 
     def __repr__(self) -> str:
         return "FrontAuth(token=<redacted>)"
@@ -83,6 +89,10 @@ class FrontAuth(httpx.Auth):
 
     def _authorize(self, request: httpx.Request) -> httpx.Request:
         self._policy.check(request.url)
+        if request.extensions.get(_REISSUED) or request.extensions.get(FOLLOWED_LINK):
+            url = str(request.url)
+            if self._token in url or self._token in unquote_plus(url):
+                raise SecretInUrlError(self._scrubber.text(redact_url(unquote_plus(url))))
         request.headers["Authorization"] = f"Bearer {self._token}"
         return request
 

@@ -12,8 +12,13 @@ generated function (``FrontClient`` for ``sync`` / ``sync_detailed``, ``AsyncFro
   code sees the response;
 - ``build_request`` sending a JSON body that holds files as Front's multipart/form-data
   (:mod:`front_client.multipart`);
-- timeouts (connect 10 s, read / write / pool 60 s by default; the generated client has none) and
-  ``follow_redirects=False``.
+- timeouts (connect 10 s, read / write / pool 60 s by default; the generated client has none), an
+  overall ``deadline`` per attempt (300 s: headers and body) and a ``max_body_size`` (128 MiB decoded)
+  (:mod:`front_client.network`), and ``follow_redirects=False``;
+- ``send`` turning every failure that is not an HTTP answer into a
+  :class:`~front_client.errors.FrontClientError` (``FrontConnectionError``, ``FrontTimeoutError``, the
+  status's error or ``MalformedResponseError`` for a body that cannot be read), cause chained, and refusing
+  a path with dot or empty segments (``InvalidPathError``) before sending.
 
 The two classes share every decision (:class:`_FrontClientBase`) and differ only where they wait or do
 I/O.
@@ -26,8 +31,10 @@ import re
 import ssl
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from front_core_api import SPEC_DATE
@@ -38,21 +45,38 @@ from front_client._version import __version__
 from front_client.auth import FrontAuth, HostPolicy, redirect_target
 from front_client.downloads import Destination, Sink, Source, download_request
 from front_client.errors import (
+    NO_SECRETS,
+    FrontClientError,
+    FrontConnectionError,
+    FrontTimeoutError,
+    InvalidPathError,
     InvalidTokenError,
     MalformedResponseError,
     MissingTokenError,
+    Scrubber,
     error_from_response,
+    redact_url,
 )
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+from front_client.network import (
+    ACCEPT_ENCODING,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BODY_SIZE,
+    AsyncGuardTransport,
+    GuardTransport,
+    install_deadline,
+)
 from front_client.operations import Operation
-from front_client.pagination import AsyncPaginator, Paginator, _PagePlan
+from front_client.pagination import MAX_EMPTY_PAGES, AsyncPaginator, Paginator, _PagePlan
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 __all__ = [
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_TIMEOUT",
     "TOKEN_ENV",
     "AsyncFrontClient",
@@ -131,16 +155,30 @@ def _should_raise(response: httpx.Response) -> bool:
     return True
 
 
-def _raise_for_front_error(response: httpx.Response) -> None:
-    if _should_raise(response):
-        response.read()
-        raise error_from_response(response)
+def _error_hook(scrubber: Scrubber) -> Callable[[httpx.Response], None]:
+    def raise_for_front_error(response: httpx.Response) -> None:
+        if _should_raise(response):
+            try:
+                response.read()
+            except httpx.HTTPError as unreadable:  # corrupt, over max_body_size, cut off: status kept
+                response.close()
+                raise error_from_response(response, scrubber, unreadable) from unreadable
+            raise error_from_response(response, scrubber)
+
+    return raise_for_front_error
 
 
-async def _araise_for_front_error(response: httpx.Response) -> None:
-    if _should_raise(response):
-        await response.aread()
-        raise error_from_response(response)
+def _async_error_hook(scrubber: Scrubber) -> Callable[[httpx.Response], Awaitable[None]]:
+    async def raise_for_front_error(response: httpx.Response) -> None:
+        if _should_raise(response):
+            try:
+                await response.aread()
+            except httpx.HTTPError as unreadable:
+                await response.aclose()
+                raise error_from_response(response, scrubber, unreadable) from unreadable
+            raise error_from_response(response, scrubber)
+
+    return raise_for_front_error
 
 
 def _body_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -154,14 +192,119 @@ def _body_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {**kwargs, "json": None, "data": data, "files": files, "headers": headers}
 
 
+def check_path(url: httpx.URL | str) -> None:
+    """Refuse a URL whose path holds a ``.`` / ``..`` segment (also percent-encoded: servers decode them)
+    or an empty segment before its end: it would not reach Front as written. A trailing slash is kept
+    (Front has routes ending in one)."""
+    path = url.raw_path.decode("ascii").split("?", 1)[0] if isinstance(url, httpx.URL) else urlsplit(url).path
+    segments = path.split("/")
+    if segments and segments[0] == "":
+        segments = segments[1:]  # the leading slash
+    for index, segment in enumerate(segments):
+        value = unquote(segment)
+        if value in (".", "..") or (value == "" and index < len(segments) - 1):
+            raise InvalidPathError(redact_url(url) if "://" in str(url) else str(url), value)
+
+
+def transport_error(
+    error: httpx.HTTPError, request: httpx.Request | None, scrubber: Scrubber
+) -> FrontClientError:
+    """The family's error for an httpx failure that is not an HTTP answer (its cause is ``error``)."""
+    method = request.method if request is not None else ""
+    url = scrubber.text(redact_url(request.url)) if request is not None else ""
+    text = scrubber.text(str(error)) or type(error).__name__
+    cls = FrontTimeoutError if isinstance(error, httpx.TimeoutException) else FrontConnectionError
+    return cls(f"{type(error).__name__}: {text}", method=method, url=url)
+
+
+def _request_of(error: httpx.HTTPError, fallback: httpx.Request | None) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:  # httpx raises this when the error has no request
+        return fallback
+
+
+@contextmanager
+def mapped_errors(request: httpx.Request | None, scrubber: Scrubber) -> Iterator[None]:
+    """httpx's transport errors become the family's, cause chained; ours pass unchanged."""
+    try:
+        yield
+    except httpx.HTTPError as error:
+        raise transport_error(error, _request_of(error, request), scrubber) from error
+
+
+@asynccontextmanager
+async def amapped_errors(request: httpx.Request | None, scrubber: Scrubber) -> AsyncIterator[None]:
+    try:
+        yield
+    except httpx.HTTPError as error:
+        raise transport_error(error, _request_of(error, request), scrubber) from error
+
+
 class _HttpxClient(httpx.Client):
+    _scrubber: Scrubber = NO_SECRETS
+
     def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        check_path(url)
         return super().build_request(method, url, **_body_arguments(kwargs))
+
+    def send(self, request: httpx.Request, *, stream: bool = False, **kwargs: Any) -> httpx.Response:
+        with mapped_errors(request, self._scrubber):
+            response = super().send(request, stream=True, **kwargs)
+        if stream:
+            return response
+        try:
+            response.read()
+        except httpx.DecodingError as error:  # corrupt encoding, over max_body_size: a success we cannot read
+            response.close()
+            raise MalformedResponseError(response, error, self._scrubber) from error
+        except httpx.HTTPError as error:
+            response.close()
+            raise transport_error(error, request, self._scrubber) from error
+        return response
 
 
 class _AsyncHttpxClient(httpx.AsyncClient):
+    _scrubber: Scrubber = NO_SECRETS
+
     def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        check_path(url)
         return super().build_request(method, url, **_body_arguments(kwargs))
+
+    async def send(self, request: httpx.Request, *, stream: bool = False, **kwargs: Any) -> httpx.Response:
+        async with amapped_errors(request, self._scrubber):
+            response = await super().send(request, stream=True, **kwargs)
+        if stream:
+            return response
+        try:
+            await response.aread()
+        except httpx.DecodingError as error:
+            await response.aclose()
+            raise MalformedResponseError(response, error, self._scrubber) from error
+        except httpx.HTTPError as error:
+            await response.aclose()
+            raise transport_error(error, request, self._scrubber) from error
+        return response
+
+
+def _body_chunks(response: httpx.Response, scrubber: Scrubber) -> Iterator[bytes]:
+    """A streamed body's chunks; a body that cannot be read raises the family's error."""
+    try:
+        yield from response.iter_bytes()
+    except httpx.DecodingError as error:
+        raise MalformedResponseError(response, error, scrubber) from error
+    except httpx.HTTPError as error:
+        raise transport_error(error, response.request, scrubber) from error
+
+
+async def _abody_chunks(response: httpx.Response, scrubber: Scrubber) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in response.aiter_bytes():
+            yield chunk
+    except httpx.DecodingError as error:
+        raise MalformedResponseError(response, error, scrubber) from error
+    except httpx.HTTPError as error:
+        raise transport_error(error, response.request, scrubber) from error
 
 
 class _FrontClientBase(AuthenticatedClient):
@@ -180,7 +323,13 @@ class _FrontClientBase(AuthenticatedClient):
         max_total_wait: float,
         headers: Mapping[str, str] | None,
         raise_on_unexpected_status: bool,
+        deadline: float | None,
+        max_body_size: int | None,
     ) -> None:
+        if deadline is not None and not deadline > 0:
+            raise ValueError("deadline must be > 0 seconds, or None for no deadline")
+        if max_body_size is not None and max_body_size < 1:
+            raise ValueError("max_body_size must be >= 1 byte, or None for no limit")
         secret = _resolve_token(token)
         base_url = resolve_base_url(base_url)
         # The token lives only in the auth (whose repr hides it): the generated ``token`` field stays empty.
@@ -188,14 +337,17 @@ class _FrontClientBase(AuthenticatedClient):
             base_url=base_url.rstrip("/"),
             token="",
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-            headers={"User-Agent": _user_agent(), **(headers or {})},
+            headers={"User-Agent": _user_agent(), "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
             follow_redirects=False,
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
+        self._scrubber = Scrubber([secret])
         self._auth = FrontAuth(secret, HostPolicy(self._base_url))
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, max_retry_after=max_retry_after, max_total_wait=max_total_wait
         )
+        self.deadline = deadline
+        self.max_body_size = max_body_size
 
     @property
     def base_url(self) -> str:
@@ -212,14 +364,17 @@ class _FrontClientBase(AuthenticatedClient):
         }
 
     def __repr__(self) -> str:
+        # Also for a client whose __init__ raised half-way (a locals-capturing error reporter calls it).
+        policy = getattr(self, "retry_policy", None)
         return (
-            f"{type(self).__name__}(base_url={self._base_url!r}, limiter={self.limiter!r}, "
-            f"max_retries={self.retry_policy.max_retries})"
+            f"{type(self).__name__}(base_url={getattr(self, '_base_url', None)!r}, "
+            f"limiter={getattr(self, 'limiter', None)!r}, "
+            f"max_retries={getattr(policy, 'max_retries', None)})"
         )
 
     def malformed_response_error(self, response: httpx.Response, error: Exception) -> MalformedResponseError:
         """Called by generated code when a success body cannot be parsed: our error, with context."""
-        return MalformedResponseError(response, error)
+        return MalformedResponseError(response, error, self._scrubber)
 
     # Two clients are equal only if they are the same client (attrs would compare base_url and friends).
     def __eq__(self, other: object) -> bool:
@@ -257,9 +412,17 @@ class FrontClient(_FrontClientBase):
     - ``transport``: the innermost (network) transport, default an ``httpx.HTTPTransport`` with ``proxy``
       (default: the environment's HTTPS_PROXY / ALL_PROXY unless NO_PROXY lists the host) and ``verify``
       (default True; a CA bundle path or an ``ssl.SSLContext`` for a TLS-inspecting proxy).
+    - ``deadline``: seconds one attempt may take from sending to the last byte of the body (default 300;
+      ``None``: none). httpx's ``timeout`` is per socket operation, which a server dripping bytes never
+      trips. Going past it raises ``FrontTimeoutError``; it is not retried.
+    - ``max_body_size``: the most bytes a response body may decode to (default 128 MiB; ``None``: no
+      limit). A larger one (a gzip bomb) raises ``MalformedResponseError`` for a 2xx, the status's
+      ``FrontError`` otherwise, without holding more than that in memory.
     - ``sleep`` / ``clock`` / ``wall_clock``: injectable for tests (retry waits, and the default
       limiter's; ``clock`` is monotonic seconds, ``wall_clock`` UNIX seconds, which an HTTP-date
       ``Retry-After`` or ``X-RateLimit-Reset`` is measured against).
+
+    Everything it raises is a :class:`~front_client.errors.FrontClientError`.
     """
 
     limiter: SyncLimiter | None
@@ -282,6 +445,8 @@ class FrontClient(_FrontClientBase):
         wall_clock: Callable[[], float] = time.time,
         headers: Mapping[str, str] | None = None,
         raise_on_unexpected_status: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         super().__init__(
             token,
@@ -292,6 +457,8 @@ class FrontClient(_FrontClientBase):
             max_total_wait=max_total_wait,
             headers=headers,
             raise_on_unexpected_status=raise_on_unexpected_status,
+            deadline=deadline,
+            max_body_size=max_body_size,
         )
         self.limiter = _choose_limiter(
             limiter,
@@ -304,22 +471,25 @@ class FrontClient(_FrontClientBase):
             ),
         )
         if transport is None:
-            transport = httpx.HTTPTransport(proxy=_network_proxy(self._base_url, proxy), verify=verify)
+            transport = install_deadline(
+                httpx.HTTPTransport(proxy=_network_proxy(self._base_url, proxy), verify=verify)
+            )
+        guarded = GuardTransport(transport, deadline=deadline, max_body_size=max_body_size)
         limited = (
-            transport
+            guarded
             if self.limiter is None
-            else LimitingTransport(transport, self.limiter, base_url=self._base_url)
+            else LimitingTransport(guarded, self.limiter, base_url=self._base_url)
         )
         stack = RetryTransport(
             limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
         )
-        self.set_httpx_client(
-            _HttpxClient(
-                transport=stack,
-                event_hooks={"response": [_raise_for_front_error]},
-                **self._httpx_arguments(),
-            )
+        http = _HttpxClient(
+            transport=stack,
+            event_hooks={"response": [_error_hook(self._scrubber)]},
+            **self._httpx_arguments(),
         )
+        http._scrubber = self._scrubber
+        self.set_httpx_client(http)
 
     def get_async_httpx_client(self) -> NoReturn:
         raise TypeError(
@@ -367,10 +537,17 @@ class FrontClient(_FrontClientBase):
         *,
         limit: int | None = None,
         max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
         **arguments: Any,
     ) -> Paginator[Any]:
-        """Items across pages of a list operation (a generated module or one of its functions)."""
-        return Paginator(self.get_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items))
+        """Items across pages of a list operation (a generated module or one of its functions).
+
+        ``max_items`` / ``max_pages`` stop after that many items / pages; ``max_empty_pages`` empty pages in
+        a row that still link onwards raise ``PaginationError`` (a server making no progress).
+        """
+        plan = _PagePlan(self, operation, arguments, limit, max_items, max_pages, max_empty_pages)
+        return Paginator(self.get_httpx_client(), plan)
 
     def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
         """Stream a file to ``destination`` (a path or a binary file); returns the bytes written.
@@ -381,7 +558,7 @@ class FrontClient(_FrontClientBase):
         ok = False
         try:
             with self.get_httpx_client().stream(**download_request(source, arguments)) as response:
-                for chunk in response.iter_bytes():
+                for chunk in _body_chunks(response, self._scrubber):
                     sink.write(chunk)
             ok = True
         finally:
@@ -416,6 +593,8 @@ class AsyncFrontClient(_FrontClientBase):
         wall_clock: Callable[[], float] = time.time,
         headers: Mapping[str, str] | None = None,
         raise_on_unexpected_status: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         super().__init__(
             token,
@@ -426,6 +605,8 @@ class AsyncFrontClient(_FrontClientBase):
             max_total_wait=max_total_wait,
             headers=headers,
             raise_on_unexpected_status=raise_on_unexpected_status,
+            deadline=deadline,
+            max_body_size=max_body_size,
         )
         self.limiter = _choose_limiter(
             limiter,
@@ -439,21 +620,22 @@ class AsyncFrontClient(_FrontClientBase):
         )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(self._base_url, proxy), verify=verify)
+        guarded = AsyncGuardTransport(transport, deadline=deadline, max_body_size=max_body_size)
         limited = (
-            transport
+            guarded
             if self.limiter is None
-            else AsyncLimitingTransport(transport, self.limiter, base_url=self._base_url)
+            else AsyncLimitingTransport(guarded, self.limiter, base_url=self._base_url)
         )
         stack = AsyncRetryTransport(
             limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock
         )
-        self.set_async_httpx_client(
-            _AsyncHttpxClient(
-                transport=stack,
-                event_hooks={"response": [_araise_for_front_error]},
-                **self._httpx_arguments(),
-            )
+        http = _AsyncHttpxClient(
+            transport=stack,
+            event_hooks={"response": [_async_error_hook(self._scrubber)]},
+            **self._httpx_arguments(),
         )
+        http._scrubber = self._scrubber
+        self.set_async_httpx_client(http)
 
     def get_httpx_client(self) -> NoReturn:
         raise TypeError(
@@ -497,12 +679,13 @@ class AsyncFrontClient(_FrontClientBase):
         *,
         limit: int | None = None,
         max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
         **arguments: Any,
     ) -> AsyncPaginator[Any]:
         """As :meth:`FrontClient.paginate`; iterate with ``async for``."""
-        return AsyncPaginator(
-            self.get_async_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items)
-        )
+        plan = _PagePlan(self, operation, arguments, limit, max_items, max_pages, max_empty_pages)
+        return AsyncPaginator(self.get_async_httpx_client(), plan)
 
     async def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
         """As :meth:`FrontClient.download`, awaited (file writes are small, blocking writes)."""
@@ -512,7 +695,7 @@ class AsyncFrontClient(_FrontClientBase):
             async with self.get_async_httpx_client().stream(
                 **download_request(source, arguments)
             ) as response:
-                async for chunk in response.aiter_bytes():
+                async for chunk in _abody_chunks(response, self._scrubber):
                     sink.write(chunk)
             ok = True
         finally:

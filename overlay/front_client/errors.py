@@ -6,7 +6,13 @@ The error is raised by a response hook of the client's httpx client, before gene
 response (so a status outside :class:`http.HTTPStatus`, e.g. Cloudflare's 520, is a :class:`ServerError`,
 not a ``ValueError``).
 
-Nothing here ever holds the request's headers: the token cannot leak through an exception.
+Nothing here ever holds the request's headers: the token cannot leak through an exception. What the
+*server* sends back may still echo it (a 401's message, an HTML title, a ``Location``): every text an error
+carries goes through the client's :class:`Scrubber` first.
+
+Failures that are not an HTTP answer join the same family: :class:`FrontConnectionError` (the network) and
+:class:`FrontTimeoutError` (a timeout or the client's ``deadline``), with the httpx error as ``__cause__``;
+the limiter's errors (``front_client.limiter.errors``) are :class:`FrontClientError` too.
 """
 
 from __future__ import annotations
@@ -16,14 +22,15 @@ import json
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
-from front_core_api.errors import MalformedResponse
+from front_core_api.errors import InvalidPathParameter, MalformedResponse
 
 from front_client.tiers import load_tier_table, normalize_tier
 
@@ -33,14 +40,20 @@ __all__ = [
     "ConflictError",
     "ForeignHostError",
     "FrontClientError",
+    "FrontConnectionError",
     "FrontError",
+    "FrontTimeoutError",
+    "InvalidPathError",
     "InvalidTokenError",
     "MalformedResponseError",
     "MissingTokenError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "PrivateResourceError",
     "RateLimitError",
+    "Scrubber",
+    "SecretInUrlError",
     "ServerError",
     "UnexpectedRedirectError",
     "UnprocessableEntityError",
@@ -65,10 +78,58 @@ _PRIVATE_RESOURCE_FIX = (
 )
 _BODY_EXCERPT = 300  # characters of a non-JSON body shown in the message
 _BODY_KEPT = 4000  # characters of the body kept on the error
+# Characters of a non-JSON body looked at for its excerpt: the work is bounded whatever the body's size.
+_EXCERPT_SCAN = 16_384
+_REDACTED = "<redacted>"
 
 
 class FrontClientError(Exception):
     """Base class of everything ``front_client`` raises on purpose."""
+
+
+class Scrubber:
+    """Replaces the client's secrets (its token, as sent and percent-encoded) in any text it is given."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        variants: set[str] = set()
+        for secret in secrets:
+            if secret:
+                variants.update({secret, quote(secret, safe=""), quote_plus(secret, safe="")})
+        # Longest first: a variant that contains another is replaced whole.
+        self._variants = sorted(variants, key=len, reverse=True)
+
+    def __repr__(self) -> str:
+        return f"Scrubber(<{len(self._variants)} redacted>)"
+
+    def __bool__(self) -> bool:
+        return bool(self._variants)
+
+    def text(self, value: str) -> str:
+        for variant in self._variants:
+            if variant in value:
+                value = value.replace(variant, _REDACTED)
+        return value
+
+    def optional(self, value: str | None) -> str | None:
+        return None if value is None else self.text(value)
+
+    def content(self, value: bytes) -> bytes:
+        for variant in self._variants:
+            raw = variant.encode("utf-8")
+            if raw in value:
+                value = value.replace(raw, _REDACTED.encode())
+        return value
+
+    def headers(self, headers: httpx.Headers) -> httpx.Headers:
+        if not self._variants:
+            return headers
+        return httpx.Headers([(name, self.text(value)) for name, value in headers.multi_items()])
+
+    def contains(self, value: str) -> bool:
+        return any(variant in value for variant in self._variants)
+
+
+NO_SECRETS = Scrubber()
 
 
 class MissingTokenError(FrontClientError, ValueError):
@@ -94,6 +155,60 @@ class ForeignHostError(FrontClientError):
         )
 
 
+class SecretInUrlError(FrontClientError):
+    """A request URL (e.g. a ``_pagination.next`` link or a redirect's ``Location``) holds the API token.
+
+    It is not sent: a token in a URL ends up in access logs, proxies and httpx's own log line.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"refusing to send a request whose URL holds the API token: {url}. The token is only ever "
+            "sent in the Authorization header."
+        )
+
+
+class InvalidPathError(FrontClientError, InvalidPathParameter):
+    """A request path that would not reach Front as written: a ``.`` or ``..`` segment (httpx, proxies and
+    servers remove them, so the request would address another route), or an empty segment inside the path.
+    Not sent. The generated functions raise ``front_core_api.errors.InvalidPathParameter`` (which this is a
+    subclass of) for such an ID."""
+
+    def __init__(self, url: str, segment: str) -> None:
+        self.url = url
+        self.segment = segment
+        self.name, self.value = "path", segment  # InvalidPathParameter's fields: no parameter name here
+        what = "an empty segment" if segment == "" else f"the dot segment {segment!r}"
+        ValueError.__init__(
+            self,
+            f"refusing to send a request to {url}: its path holds {what}, which would not reach Front as "
+            "one segment (it would address another route). Check the IDs in the path.",
+        )
+
+
+class PaginationError(FrontClientError):
+    """Pagination was stopped because the server's ``next`` links do not make progress (a run of empty
+    pages); the items of the pages before were yielded."""
+
+
+class FrontConnectionError(FrontClientError):
+    """The request failed on the network (no connection, a connection dropped mid-answer, a protocol
+    error, a proxy failure): there is no HTTP answer. ``method`` and ``url`` (redacted) name the call; the
+    httpx error is ``__cause__``. A write may or may not have reached Front (it was not re-sent)."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        self.method = method
+        self.url = url
+        where = " ".join(part for part in (method, url) if part)
+        super().__init__(f"{message} [{where}]" if where else message)
+
+
+class FrontTimeoutError(FrontConnectionError, TimeoutError):
+    """A timeout: connecting, waiting for a read or a write (``timeout=``), or the whole answer taking
+    longer than the client's ``deadline``."""
+
+
 class MalformedResponseError(FrontClientError, MalformedResponse):
     """Front answered a success whose body cannot be what the spec declares: not JSON (e.g. a proxy's
     HTML page), or not even the declared kind of JSON value (a list where an object is due).
@@ -104,17 +219,17 @@ class MalformedResponseError(FrontClientError, MalformedResponse):
     could not be read.
     """
 
-    def __init__(self, response: httpx.Response, error: Exception) -> None:
+    def __init__(self, response: httpx.Response, error: Exception, scrubber: Scrubber = NO_SECRETS) -> None:
         request = response.request
         operation: Mapping[str, Any] = request.extensions.get("front_operation") or {}
         self.status = response.status_code
         self.method = request.method
-        self.url = redact_url(request.url)
+        self.url = scrubber.text(redact_url(request.url))
         self.operation_id = _str_or_none(operation.get("operation_id"))
-        self.content_type = response.headers.get("content-type", "")
-        self.body = _body_text(response)[:_BODY_KEPT]
-        reason = f"{type(error).__name__}: {error}"
-        MalformedResponse.__init__(self, response.status_code, response.content, reason)
+        self.content_type = scrubber.text(response.headers.get("content-type", ""))
+        self.body = scrubber.text(_body_text(response)[:_BODY_KEPT])
+        reason = scrubber.text(f"{type(error).__name__}: {error}")
+        MalformedResponse.__init__(self, response.status_code, scrubber.content(_content(response)), reason)
 
     def __str__(self) -> str:
         excerpt = _readable_excerpt(self.body)
@@ -238,6 +353,15 @@ class RateLimitError(FrontError):
         self.reset = _to_float(headers.get("x-ratelimit-reset"))
         super().__init__(**kwargs)
 
+    def _describe(self) -> str:
+        text = super()._describe()
+        tier = getattr(self, "tier", None)
+        if not tier:
+            return text
+        rate = load_tier_table().tiers.get(tier)
+        named = f"burst tier {tier}" + (f" ({rate.requests} per {rate.per_seconds:g} s)" if rate else "")
+        return f"{text} ({named}, counted apart from the global budget)"
+
 
 class ServerError(FrontError):
     """5xx (including statuses outside :class:`http.HTTPStatus`, such as 520)."""
@@ -285,15 +409,22 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
-def error_from_response(response: httpx.Response) -> FrontError:
-    """Build the error for a non-2xx response whose body has been read."""
+def error_from_response(
+    response: httpx.Response, scrubber: Scrubber = NO_SECRETS, unreadable: Exception | None = None
+) -> FrontError:
+    """Build the error for a non-2xx response whose body has been read (or could not be: ``unreadable``,
+    e.g. a corrupt ``Content-Encoding`` or a body over ``max_body_size``; the status is kept).
+
+    Every text taken from the response goes through ``scrubber`` (the client's token never shows)."""
     status = response.status_code
     request = response.request
     operation: Mapping[str, Any] = request.extensions.get("front_operation") or {}
-    fields = _front_error_fields(response)
-    title = _str_or_none(fields.get("title")) or _reason(status)
-    message = _str_or_none(fields.get("message"))
-    details = _details(fields.get("details"))
+    fields = _front_error_fields(response) if unreadable is None else {}
+    title = scrubber.text(_str_or_none(fields.get("title")) or _reason(status))
+    message = scrubber.optional(_str_or_none(fields.get("message")))
+    if unreadable is not None:
+        message = scrubber.text(f"the body could not be read ({type(unreadable).__name__}: {unreadable})")
+    details = [scrubber.text(detail) for detail in _details(fields.get("details"))]
     scopes = tuple(str(s) for s in operation.get("required_scopes") or ())
 
     cls = _BY_STATUS.get(status) or (ServerError if 500 <= status <= 599 else FrontError)
@@ -307,10 +438,11 @@ def error_from_response(response: httpx.Response) -> FrontError:
             hint = f"The operation needs the scope(s) {', '.join(scopes)}: check that the token has them"
     elif 300 <= status <= 399:
         location = response.headers.get("location")
-        hint = f"Not followed (Location: {redact_url(location)})" if location else None
+        hint = f"Not followed (Location: {_redact_location(location)})" if location else None
     extra = response.extensions.get("front_retry")
     if isinstance(extra, str):
         hint = f"{hint}. {extra}" if hint else extra
+    hint = scrubber.optional(hint)
 
     return cls(
         status=status,
@@ -318,13 +450,20 @@ def error_from_response(response: httpx.Response) -> FrontError:
         message=message,
         details=details,
         method=request.method,
-        url=redact_url(request.url),
+        url=scrubber.text(redact_url(request.url)),
         operation_id=_str_or_none(operation.get("operation_id")),
         required_scopes=scopes,
-        headers=response.headers,
-        body=_body_text(response)[:_BODY_KEPT],
+        headers=scrubber.headers(response.headers),
+        body=scrubber.text(_body_text(response)[:_BODY_KEPT]) if unreadable is None else "",
         hint=hint,
     )
+
+
+def _redact_location(location: str) -> str:
+    try:
+        return redact_url(location)
+    except httpx.InvalidURL:
+        return "<invalid URL>"
 
 
 def _front_error_fields(response: httpx.Response) -> dict[str, Any]:
@@ -332,7 +471,7 @@ def _front_error_fields(response: httpx.Response) -> dict[str, Any]:
     text = _body_text(response)
     try:
         payload = json.loads(text) if text.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON; or nested deeper than the parser's recursion limit
         payload = None
     if isinstance(payload, dict):
         error = payload.get("_error")
@@ -351,16 +490,64 @@ def _body_text(response: httpx.Response) -> str:
         return ""
 
 
+def _content(response: httpx.Response) -> bytes:
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return b""
+
+
 def _readable_excerpt(text: str) -> str:
-    """A short line from a non-JSON body: an HTML page's title, else its text without tags."""
-    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-    if title:
-        text = title.group(1)
-    else:
-        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.IGNORECASE | re.DOTALL)
-        text = re.sub(r"<[^>]+>", " ", text)
+    """A short line from a non-JSON body: an HTML page's title, else its text without tags.
+
+    Only the first ``_EXCERPT_SCAN`` characters are looked at, and only with ``str.find`` and one
+    regex without backtracking: the work is linear in that excerpt, whatever the body holds (repeated
+    unclosed ``<title>`` or ``<script>`` tags made the regexes this replaced quadratic in the whole body).
+    """
+    text = text[:_EXCERPT_SCAN]
+    lowered = text.lower()
+    title = _between(lowered, "<title", "</title")
+    text = _TAG.sub(" ", _without_scripts(text, lowered)) if title is None else text[title[0] : title[1]]
     text = " ".join(html.unescape(text).split())
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 1] + "…"
+
+
+_TAG = re.compile(r"<[^<>]*>")  # a tag: no "<" inside, so no match can restart inside another
+
+
+def _between(lowered: str, opening: str, closing: str) -> tuple[int, int] | None:
+    """Where the text of the first ``<opening ...>...</closing`` element is, or ``None``."""
+    start = lowered.find(opening)
+    if start < 0:
+        return None
+    content_start = lowered.find(">", start)
+    if content_start < 0:
+        return None
+    end = lowered.find(closing, content_start)
+    return None if end < 0 else (content_start + 1, end)
+
+
+def _without_scripts(text: str, lowered: str) -> str:
+    """``text`` without its ``<script>`` / ``<style>`` elements (an unclosed one runs to the end)."""
+    kept: list[str] = []
+    position = 0
+    # The next opening of each kind, searched again only once passed: every search moves forward.
+    following = {name: lowered.find(f"<{name}") for name in ("script", "style")}
+    while True:
+        for name, at in following.items():
+            if 0 <= at < position:
+                following[name] = lowered.find(f"<{name}", position)
+        present = [(at, name) for name, at in following.items() if at >= 0]
+        if not present:
+            kept.append(text[position:])
+            return " ".join(kept)
+        start, name = min(present)
+        kept.append(text[position:start])
+        end = lowered.find(f"</{name}", start)
+        if end < 0:
+            return " ".join(kept)
+        close_end = lowered.find(">", end)
+        position = len(text) if close_end < 0 else close_end + 1
 
 
 def _details(value: object) -> list[str]:

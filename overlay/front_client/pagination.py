@@ -9,12 +9,18 @@ those whose spec declares ``_pagination`` but no paging parameters.
 
 An error on page 7 raises after pages 1-6 were yielded: nothing is silently truncated.
 
+A server whose links make no progress cannot keep a walk going: a ``next`` naming a page already fetched
+ends it (URLs compared as httpx sends them: ``HTTP://`` and ``https://…:443/`` and an encoded space are the
+same URL), a run of ``max_empty_pages`` empty pages that still link onwards raises
+:class:`~front_client.errors.PaginationError`, and ``max_pages`` stops after that many pages.
+
 :class:`_PagePlan` and :class:`_Cursor` hold every decision; :class:`Paginator` and
 :class:`AsyncPaginator` only send.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -25,12 +31,17 @@ from front_core_api.client import AuthenticatedClient, Client
 from front_core_api.types import Unset
 
 from front_client import operations
-from front_client.errors import FrontClientError
+from front_client.auth import FOLLOWED_LINK
+from front_client.errors import FrontClientError, PaginationError
 
-__all__ = ["MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
+__all__ = ["MAX_EMPTY_PAGES", "MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
 
 T = TypeVar("T")
 MAX_LIMIT = 100  # Front's largest page
+# Empty pages in a row that still link onwards before the walk is refused (Front ends a list with at most
+# one empty page; a run of them is a server that makes no progress).
+MAX_EMPTY_PAGES = 10
+_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 # Where generated list models keep Front's ``_results`` (the name depends on the generator's rules).
 _RESULTS_ATTRIBUTES = ("results", "field_results", "_results")
 
@@ -54,12 +65,18 @@ class _PagePlan:
         arguments: dict[str, Any],
         limit: int | None,
         max_items: int | None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
     ) -> None:
         self.client = client
         self.module: ModuleType = operations.resolve(operation)
         self.name = operations.operation_id(self.module)
         if max_items is not None and max_items < 0:
             raise ValueError("max_items must be >= 0")
+        if max_pages is not None and max_pages < 0:
+            raise ValueError("max_pages must be >= 0")
+        if max_empty_pages < 1:
+            raise ValueError("max_empty_pages must be >= 1")
         if limit is not None:
             if not 1 <= limit <= MAX_LIMIT:
                 raise ValueError(f"limit must be between 1 and {MAX_LIMIT} (Front's largest page)")
@@ -70,6 +87,8 @@ class _PagePlan:
             arguments = {**arguments, "limit": min(max_items, MAX_LIMIT)}
         self.first_request = operations.request_kwargs(self.module, arguments)
         self.max_items = max_items
+        self.max_pages = max_pages
+        self.max_empty_pages = max_empty_pages
 
     def cursor(self) -> _Cursor:
         return _Cursor(self)
@@ -83,7 +102,9 @@ class _Cursor:
         self._pending: dict[str, Any] | None = plan.first_request
         self._seen_urls: set[str] = set()
         self._remaining = plan.max_items
-        if self._remaining == 0:
+        self._pages_left = plan.max_pages
+        self._empty_run = 0
+        if self._remaining == 0 or self._pages_left == 0:
             self._pending = None
 
     def take_request(self) -> dict[str, Any] | None:
@@ -100,18 +121,45 @@ class _Cursor:
         if self._remaining is not None:
             items = items[: self._remaining]
             self._remaining -= len(items)
+        if self._pages_left is not None:
+            self._pages_left -= 1
         next_url = _next_link(model)
-        self._seen_urls.add(str(response.request.url))
-        more = self._remaining != 0 and next_url is not None and next_url not in self._seen_urls
+        self._seen_urls.add(_normalized(response.request.url))
+        if next_url is not None:
+            # Relative to the page it came from, normalised as httpx will send it.
+            try:
+                next_url = str(response.request.url.join(next_url))
+            except httpx.InvalidURL as error:
+                raise PaginationError(f"{plan.name}: the next link is not a URL ({error})") from error
+        more = (
+            self._remaining != 0
+            and self._pages_left != 0
+            and next_url is not None
+            and _normalized(httpx.URL(next_url)) not in self._seen_urls
+        )
+        self._empty_run = self._empty_run + 1 if not items and more else 0
+        if self._empty_run >= plan.max_empty_pages:
+            raise PaginationError(
+                f"{plan.name}: {self._empty_run} empty pages in a row, each linking to another: stopped "
+                "(the server's next links make no progress). The items of earlier pages were yielded; "
+                "max_empty_pages= allows longer runs."
+            )
         if more and next_url:
             self._pending = {
                 "method": "GET",
                 "url": next_url,
-                "extensions": plan.first_request.get("extensions", {}),
+                "extensions": {**plan.first_request.get("extensions", {}), FOLLOWED_LINK: True},
             }
         else:
             next_url = None
         return Page(items=items, model=model, next_url=next_url)
+
+
+def _normalized(url: httpx.URL) -> str:
+    """One spelling per URL: httpx's (scheme and host lower-cased, default port dropped, characters quoted),
+    without a fragment, with upper-case percent-escapes."""
+    text = str(url.copy_with(fragment=None))
+    return _ESCAPE.sub(lambda escape: escape.group(0).upper(), text)
 
 
 def _undeclared(model: Any, key: str) -> Any:

@@ -16,6 +16,8 @@ shells pass it ``now`` from their injectable ``wall_clock``), so both shells sha
   PUT, DELETE) is never sent twice unless the server provably did not process it.
 - Connection failures before anything was sent (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``):
   re-sent for any method.
+- An attempt past the client's ``deadline`` (:class:`~front_client.network.DeadlineExceeded`): never
+  re-sent. The server is answering, too slowly; another try would only multiply the wait.
 
 Retries are capped by ``max_retries`` (re-sends per request) and ``max_total_wait`` (seconds slept per
 request). Backoff is exponential with jitter. State lives in one :class:`_Attempts` per request: nothing
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from front_client.errors import parse_retry_after
+from front_client.network import DeadlineExceeded
 
 __all__ = [
     "SAFE_METHODS",
@@ -103,6 +106,8 @@ class RetryPolicy:
 
     def error_delay(self, method: str, error: httpx.TransportError, retries_done: int) -> float | None:
         """Seconds to wait before re-sending after a transport error, or ``None`` to raise it."""
+        if isinstance(error, DeadlineExceeded):
+            return None
         if isinstance(error, NOT_SENT_ERRORS) or method.upper() in SAFE_METHODS:
             return self.backoff(retries_done)
         return None
@@ -131,7 +136,8 @@ class _Attempts:
 
     def _budget(self, delay: float) -> str | None:
         if self.retries >= self.policy.max_retries:
-            return f"gave up after {self.retries + 1} attempts"
+            attempts = self.retries + 1
+            return f"gave up after {attempts} attempt{'' if attempts == 1 else 's'}"
         if self.waited + delay > self.policy.max_total_wait:
             limit = self.policy.max_total_wait
             return f"gave up: waiting {delay:g} s more would exceed max_total_wait={limit:g} s"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from front_client import NotFoundError
+from front_client import FrontConnectionError, NotFoundError
 from front_core_api.api.attachments import download_attachment
 
 from .conftest import TOKEN, Driver, Recorded, Reply, error_body
@@ -61,12 +61,13 @@ async def test_a_download_cut_off_mid_body_leaves_no_file_and_the_old_one_intact
     api.front.on("GET", FILE_PATH, Reply(body=CONTENT, headers=headers, cut_at=half))
     client = api.client()
     fresh = tmp_path / "fresh.bin"
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(FrontConnectionError) as caught:
         await api.download(client, FILE_PATH, fresh)
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
     assert not fresh.exists()
     existing = tmp_path / "existing.bin"
     existing.write_bytes(b"the previous version")
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(FrontConnectionError):
         await api.download(client, download_attachment, existing, attachment_link_id="fil_1")
     assert existing.read_bytes() == b"the previous version"
     assert list(tmp_path.iterdir()) == [existing]  # no temporary .part file left either

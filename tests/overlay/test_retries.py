@@ -9,7 +9,14 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from front_client import AsyncFrontClient, RateLimitError, RetryPolicy, ServerError
+from front_client import (
+    AsyncFrontClient,
+    FrontConnectionError,
+    FrontTimeoutError,
+    RateLimitError,
+    RetryPolicy,
+    ServerError,
+)
 from front_core_api.api.conversations import get_conversation_by_id, update_conversation
 from front_core_api.api.messages import create_message
 from front_core_api.models.outbound_message import OutboundMessage
@@ -116,8 +123,9 @@ async def test_5xx_on_a_write_is_not_retried(api: Driver, method: str) -> None:
 async def test_a_post_that_times_out_is_sent_exactly_once(api: Driver) -> None:
     api.front.on("POST", SEND, Reply(202, json={"status": "accepted"}, delay=1.0))
     client = api.client(timeout=httpx.Timeout(5.0, read=0.2))
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(FrontTimeoutError) as caught:
         await api.call(client, create_message, "cha_1", body=message())
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert api.front.count("POST", SEND) == 1
     assert api.sleeps == []
 
@@ -133,8 +141,9 @@ async def test_a_get_that_times_out_is_retried(api: Driver) -> None:
 @pytest.mark.parametrize("method", WRITES)
 async def test_a_write_whose_connection_drops_is_sent_exactly_once(api: Driver, method: str) -> None:
     api.front.on(method, "/raw", Reply(drop=True), Reply(200, json={}))
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(FrontConnectionError) as caught:
         await api.request(api.client(), method, "/raw", json={"a": 1})
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
     assert api.front.count(method, "/raw") == 1
 
 
@@ -183,8 +192,9 @@ async def test_a_refused_connection_is_retried_then_raised(api: Driver) -> None:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     client = api.client(base_url=f"http://127.0.0.1:{closed_port}", max_retries=2)
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(FrontConnectionError) as caught:
         await api.call(client, create_message, "cha_1", body=message())
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
     assert len(api.sleeps) == 2
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from front_client.errors import RateLimitError
+from front_client.errors import FrontClientError, RateLimitError
 
 __all__ = [
     "LimiterBackendError",
@@ -13,8 +13,9 @@ __all__ = [
 ]
 
 
-class LimiterError(Exception):
-    """Base class of the limiter's errors."""
+class LimiterError(FrontClientError):
+    """Base class of the limiter's errors: a :class:`~front_client.errors.FrontClientError`, so one
+    ``except FrontClientError`` covers HTTP errors, transport failures and the limiter."""
 
 
 class LimiterTimeout(LimiterError, TimeoutError):

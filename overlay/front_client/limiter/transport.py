@@ -20,15 +20,19 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 
 
 def route_path(url: httpx.URL, base_path: str) -> str:
-    """The path of ``url`` without the ``base_path`` the API is mounted under (``""``: none)."""
-    path = url.path
+    """The path of ``url`` without the ``base_path`` the API is mounted under (``""``: none).
+
+    The raw (still percent-encoded) path: an ID holding an encoded ``/`` (``a%2Fb``) is one segment, as
+    Front sees it; decoded, it would split in two and the route would lose its tier.
+    """
+    path = url.raw_path.decode("ascii").split("?", 1)[0]
     if base_path and (path == base_path or path.startswith(base_path + "/")):
         return path[len(base_path) :] or "/"
     return path
 
 
 def _base_path(base_url: str | None) -> str:
-    return httpx.URL(base_url).path.rstrip("/") if base_url else ""
+    return httpx.URL(base_url).raw_path.decode("ascii").split("?", 1)[0].rstrip("/") if base_url else ""
 
 
 class LimitingTransport(httpx.BaseTransport):
