@@ -36,22 +36,25 @@ from front_client.channel_auth import (
 )
 from front_client.client import (
     DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BODY_SIZE,
     DEFAULT_TIMEOUT,
     ProxyOption,
     RequestTimeout,
     VerifyOption,
-    _araise_for_front_error,
+    _async_error_hook,
     _AsyncHttpxClient,
     _choose_limiter,
+    _error_hook,
     _HttpxClient,
     _network_proxy,
-    _raise_for_front_error,
     _user_agent,
 )
 from front_client.errors import MalformedResponseError
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+from front_client.network import AsyncGuardTransport, GuardTransport, install_deadline
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 __all__ = ["AsyncFrontChannelClient", "FrontChannelClient"]
@@ -95,6 +98,7 @@ class _ChannelClientBase(AuthenticatedClient):
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
         self._policy = HostPolicy(self._base_url)
+        self._scrubber = self._credentials.scrubber()
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, max_retry_after=max_retry_after, max_total_wait=max_total_wait
         )
@@ -135,7 +139,7 @@ class _ChannelClientBase(AuthenticatedClient):
 
     def malformed_response_error(self, response: httpx.Response, error: Exception) -> MalformedResponseError:
         """Called by generated code when a success body cannot be parsed: our error, with context."""
-        return MalformedResponseError(response, error)
+        return MalformedResponseError(response, error, self._scrubber)
 
     def __eq__(self, other: object) -> bool:
         return self is other
@@ -213,21 +217,24 @@ class FrontChannelClient(_ChannelClientBase):
             ),
         )
         if transport is None:
-            transport = httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        signed = ChannelSigningTransport(transport, self._credentials, self._policy)
+            transport = install_deadline(
+                httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
+            )
+        guarded = GuardTransport(transport, deadline=DEFAULT_DEADLINE, max_body_size=DEFAULT_MAX_BODY_SIZE)
+        signed = ChannelSigningTransport(guarded, self._credentials, self._policy)
         limited: httpx.BaseTransport = (
             signed if self.limiter is None else LimitingTransport(signed, self.limiter, base_url=base_url)
         )
         stack = RetryTransport(
             limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
         )
-        self.set_httpx_client(
-            _HttpxClient(
-                transport=stack,
-                event_hooks={"response": [_raise_for_front_error]},
-                **self._httpx_arguments(),
-            )
+        http = _HttpxClient(
+            transport=stack,
+            event_hooks={"response": [_error_hook(self._scrubber)]},
+            **self._httpx_arguments(),
         )
+        http._scrubber = self._scrubber
+        self.set_httpx_client(http)
 
     def get_async_httpx_client(self) -> NoReturn:
         raise TypeError(
@@ -317,7 +324,10 @@ class AsyncFrontChannelClient(_ChannelClientBase):
         )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        signed = AsyncChannelSigningTransport(transport, self._credentials, self._policy)
+        guarded = AsyncGuardTransport(
+            transport, deadline=DEFAULT_DEADLINE, max_body_size=DEFAULT_MAX_BODY_SIZE
+        )
+        signed = AsyncChannelSigningTransport(guarded, self._credentials, self._policy)
         limited: httpx.AsyncBaseTransport = (
             signed
             if self.limiter is None
@@ -326,13 +336,13 @@ class AsyncFrontChannelClient(_ChannelClientBase):
         stack = AsyncRetryTransport(
             limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock
         )
-        self.set_async_httpx_client(
-            _AsyncHttpxClient(
-                transport=stack,
-                event_hooks={"response": [_araise_for_front_error]},
-                **self._httpx_arguments(),
-            )
+        http = _AsyncHttpxClient(
+            transport=stack,
+            event_hooks={"response": [_async_error_hook(self._scrubber)]},
+            **self._httpx_arguments(),
         )
+        http._scrubber = self._scrubber
+        self.set_async_httpx_client(http)
 
     def get_httpx_client(self) -> NoReturn:
         raise TypeError(

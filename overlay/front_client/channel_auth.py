@@ -31,7 +31,7 @@ import httpx
 import jwt
 
 from front_client.auth import FrontAuth, HostPolicy
-from front_client.errors import MissingTokenError
+from front_client.errors import MissingTokenError, Scrubber
 
 __all__ = [
     "APP_SECRET_ENV",
@@ -108,6 +108,10 @@ class ChannelCredentials:
     def token(self) -> str:
         """A new JWT (HS256, signed with the app secret)."""
         return jwt.encode(self.claims(), self._secret, algorithm=ALGORITHM)
+
+    def scrubber(self) -> Scrubber:
+        """Redacts the app secret from what the client raises (a server may echo anything back)."""
+        return Scrubber([self._secret])
 
 
 class ChannelAuth(FrontAuth):

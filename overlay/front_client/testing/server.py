@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from front_client.testing.front import FrontData
@@ -474,7 +474,7 @@ class FrontEmulator:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> FrontEmulator:
+    def start(self) -> Self:
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
         server = _Server((self.host, self.requested_port), _make_handler(self))
@@ -500,13 +500,13 @@ class FrontEmulator:
     def running(self) -> bool:
         return self._server is not None
 
-    def __enter__(self) -> FrontEmulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
-    async def __aenter__(self) -> FrontEmulator:
+    async def __aenter__(self) -> Self:
         # The server runs on its own thread: starting it does not block the event loop for long.
         return self.start()
 
