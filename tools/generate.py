@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from tools.facade import generate_facade
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 CONFIG = TEMPLATES / "config.yaml"
@@ -114,6 +116,8 @@ def generate(patched_spec: Path, output: Path) -> list[str]:
         if run.returncode != 0 or not (target / "__init__.py").exists():
             raise GenerationError(f"openapi-python-client failed (exit {run.returncode}):\n{log}")
         warnings = check_warnings(log, allowed)
+        # The resource facade (client.conversations.list()), from the generator's own parse of the same spec.
+        generate_facade(patched_spec, target, templates, CONFIG)
         shutil.rmtree(output, ignore_errors=True)
         target.rename(output)
     return warnings

@@ -21,16 +21,19 @@ I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import ssl
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Self, TypeVar
 
+import attrs
 import httpx
 from front_core_api.client import AuthenticatedClient
+from front_core_api.resources import NAMESPACES, AsyncResources, Resources
 
 from front_client import multipart
 from front_client._version import __version__
@@ -210,6 +213,41 @@ class _FrontClientBase(AuthenticatedClient):
     def __hash__(self) -> int:  # type: ignore[override]  # attrs made the generated client unhashable
         return id(self)  # by identity, like __eq__: usable as a dict key or in a set
 
+    _owns_http = True  # False on a with_options() copy: the original owns the connection pool
+
+    def with_options(
+        self,
+        *,
+        timeout: RequestTimeout | httpx._client.UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+        max_retries: int | None = None,
+    ) -> Self:
+        """A copy with other defaults for the calls made through it, e.g. a slow export next to quick reads.
+
+        Cheap: it shares this client's connection pool, limiter, auth and hooks (no new connection);
+        closing it leaves this client open. ``timeout``: an ``httpx.Timeout`` or seconds;
+        ``max_retries``: re-sends per request.
+        """
+        # attrs' slotted __getstate__ would drop our __dict__: copy both by hand.
+        clone = object.__new__(type(self))
+        for attribute in attrs.fields(AuthenticatedClient):
+            object.__setattr__(clone, attribute.name, getattr(self, attribute.name))
+        clone.__dict__.update(
+            (k, v) for k, v in self.__dict__.items() if k not in NAMESPACES  # namespaces: bound to a client
+        )
+        if not isinstance(timeout, httpx._client.UseClientDefault):
+            clone._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if max_retries is not None:
+            clone.retry_policy = dataclasses.replace(self.retry_policy, max_retries=max_retries)
+        clone._owns_http = False
+        clone._install(clone._new_httpx_client(clone.retry_policy))
+        return clone
+
+    def _install(self, http: Any) -> None:
+        raise NotImplementedError
+
+    def _new_httpx_client(self, policy: RetryPolicy) -> Any:
+        raise NotImplementedError
+
     # ``evolve()`` would call our constructor with the generated field names: not supported.
     def with_headers(self, headers: dict[str, str]) -> NoReturn:
         raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
@@ -221,7 +259,7 @@ class _FrontClientBase(AuthenticatedClient):
         raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
 
 
-class FrontClient(_FrontClientBase):
+class FrontClient(_FrontClientBase, Resources):
     """The synchronous client: ``client=`` of the generated ``sync`` / ``sync_detailed`` functions.
 
     - ``token``: a Front API token; default: the ``FRONT_API_TOKEN`` environment variable.
@@ -286,15 +324,16 @@ class FrontClient(_FrontClientBase):
             if self.limiter is None
             else LimitingTransport(transport, self.limiter, base_url=base_url)
         )
-        stack = RetryTransport(
-            limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
+        self._retry_transport = lambda policy: RetryTransport(
+            limited, policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
         )
-        self.set_httpx_client(
-            _HttpxClient(
-                transport=stack,
-                event_hooks={"response": [_raise_for_front_error]},
-                **self._httpx_arguments(),
-            )
+        self.set_httpx_client(self._new_httpx_client(self.retry_policy))
+
+    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.Client:  # type: ignore[override]
+        return _HttpxClient(
+            transport=self._retry_transport(policy),
+            event_hooks={"response": [_raise_for_front_error]},
+            **self._httpx_arguments(),
         )
 
     def get_async_httpx_client(self) -> NoReturn:
@@ -303,8 +342,16 @@ class FrontClient(_FrontClientBase):
             "or use AsyncFrontClient for asyncio / asyncio_detailed"
         )
 
+    def _install(self, http: Any) -> None:
+        self._client = http
+
     def close(self) -> None:
-        self.get_httpx_client().close()
+        if self._owns_http:
+            self.get_httpx_client().close()
+
+    def __exit__(self, *args: Any, **kwargs: Any) -> None:
+        if self._owns_http:
+            super().__exit__(*args, **kwargs)
 
     def request(
         self,
@@ -365,7 +412,7 @@ class FrontClient(_FrontClientBase):
         return sink.written
 
 
-class AsyncFrontClient(_FrontClientBase):
+class AsyncFrontClient(_FrontClientBase, AsyncResources):
     """The asyncio client: ``client=`` of the generated ``asyncio`` / ``asyncio_detailed`` functions.
 
     Same arguments as :class:`FrontClient`; ``transport`` is an ``httpx.AsyncBaseTransport`` and ``sleep``
@@ -416,15 +463,16 @@ class AsyncFrontClient(_FrontClientBase):
             if self.limiter is None
             else AsyncLimitingTransport(transport, self.limiter, base_url=base_url)
         )
-        stack = AsyncRetryTransport(
-            limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock
+        self._retry_transport = lambda policy: AsyncRetryTransport(
+            limited, policy, sleep=sleep, clock=clock, wall_clock=wall_clock
         )
-        self.set_async_httpx_client(
-            _AsyncHttpxClient(
-                transport=stack,
-                event_hooks={"response": [_araise_for_front_error]},
-                **self._httpx_arguments(),
-            )
+        self.set_async_httpx_client(self._new_httpx_client(self.retry_policy))
+
+    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.AsyncClient:  # type: ignore[override]
+        return _AsyncHttpxClient(
+            transport=self._retry_transport(policy),
+            event_hooks={"response": [_araise_for_front_error]},
+            **self._httpx_arguments(),
         )
 
     def get_httpx_client(self) -> NoReturn:
@@ -433,8 +481,16 @@ class AsyncFrontClient(_FrontClientBase):
             "with it, or use FrontClient for sync / sync_detailed"
         )
 
+    def _install(self, http: Any) -> None:
+        self._async_client = http
+
     async def aclose(self) -> None:
-        await self.get_async_httpx_client().aclose()
+        if self._owns_http:
+            await self.get_async_httpx_client().aclose()
+
+    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
+        if self._owns_http:
+            await super().__aexit__(*args, **kwargs)
 
     async def request(
         self,
