@@ -73,7 +73,7 @@ class Method:
 
     @property
     def doc(self) -> list[str]:
-        lines = [self.summary or self.operation_id, "", f"``{self.http_method} {self.path}`` (``{self.operation_id}``)."]
+        lines = [self.summary or self.operation_id, f"``{self.http_method} {self.path}`` (``{self.operation_id}``)."]
         if self.scopes:
             lines.append("Required scopes: " + ", ".join(f"``{s}``" for s in self.scopes) + ".")
         if self.tier:
