@@ -28,7 +28,7 @@ import ssl
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, NoReturn, Self, TypeVar
+from typing import Any, NoReturn, Self, TypeVar, overload
 
 import attrs
 import httpx
@@ -48,7 +48,7 @@ from front_client.errors import (
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
-from front_client.operations import Operation
+from front_client.operations import ListOperation, Operation
 from front_client.pagination import AsyncPaginator, Paginator, _PagePlan
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
@@ -65,6 +65,7 @@ VerifyOption = ssl.SSLContext | str | bool
 # What an Authorization header value can hold: visible ASCII (Front's tokens are JWTs).
 _TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 L = TypeVar("L")
+T = TypeVar("T")
 
 
 def _user_agent() -> str:
@@ -383,9 +384,29 @@ class FrontClient(_FrontClientBase, Resources):
             timeout=timeout,
         )
 
+    @overload
+    def paginate(
+        self,
+        operation: ListOperation[T],
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **arguments: Any,
+    ) -> Paginator[T]: ...
+    @overload
     def paginate(
         self,
         operation: Operation,
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **arguments: Any,
+    ) -> Paginator[Any]: ...
+    def paginate(
+        self,
+        operation: Operation | ListOperation[Any],
         /,
         *,
         limit: int | None = None,
@@ -518,9 +539,29 @@ class AsyncFrontClient(_FrontClientBase, AsyncResources):
             timeout=timeout,
         )
 
+    @overload
+    def paginate(
+        self,
+        operation: ListOperation[T],
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **arguments: Any,
+    ) -> AsyncPaginator[T]: ...
+    @overload
     def paginate(
         self,
         operation: Operation,
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **arguments: Any,
+    ) -> AsyncPaginator[Any]: ...
+    def paginate(
+        self,
+        operation: Operation | ListOperation[Any],
         /,
         *,
         limit: int | None = None,

@@ -7,15 +7,23 @@ result), so the generated code stays the one description of each operation.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import sys
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["Operation", "accepts", "request_kwargs", "resolve"]
+__all__ = ["ListOperation", "Operation", "accepts", "is_list", "request_kwargs", "resolve"]
 
 Operation = ModuleType | Callable[..., Any]
+T = TypeVar("T")
+
+
+class ListOperation(Protocol[T]):
+    """A generated list operation module, for typing: ``client.paginate(list_conversations)`` yields its items."""
+
+    def PAGE_ITEM(self, item: T, /) -> T: ...
 _REQUIRED = ("_get_kwargs", "_parse_response")
 
 
@@ -28,6 +36,18 @@ def resolve(operation: Operation) -> ModuleType:
             "(e.g. front_core_api.api.conversations.list_conversations) or one of its functions"
         )
     return module
+
+
+def is_list(module: ModuleType) -> bool:
+    """Whether the operation answers a page (``_results``), per its package's generated facade.
+
+    A module of a package without a facade is let through (its first answer then tells)."""
+    package = module.__name__.split(".", 1)[0]
+    try:
+        lists: frozenset[str] = importlib.import_module(f"{package}.resources").LIST_OPERATIONS
+    except (ImportError, AttributeError):
+        return True
+    return module.__name__ in lists
 
 
 def accepts(module: ModuleType, parameter: str) -> bool:
