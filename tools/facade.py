@@ -59,12 +59,16 @@ class Method:
         """The parameters after ``self``: path positional, the rest keyword-only."""
         positional = [f"{a.name}: {a.annotation}" for a in self.path_args]
         keywords = [f"{a.name}: {a.annotation}" for a in self.query_args if a.default is None]
-        keywords += [f"{a.name}: {a.annotation} = {a.default}" for a in self.query_args if a.default is not None]
+        keywords += [
+            f"{a.name}: {a.annotation} = {a.default}" for a in self.query_args if a.default is not None
+        ]
         if self.body_model and body_as_model:
             keywords.append(f"body: {self.body_model}")
         elif self.body_model:
             keywords += [f"{a.name}: {a.annotation}" for a in self.body_fields if a.default is None]
-            keywords += [f"{a.name}: {a.annotation} = {a.default}" for a in self.body_fields if a.default is not None]
+            keywords += [
+                f"{a.name}: {a.annotation} = {a.default}" for a in self.body_fields if a.default is not None
+            ]
         elif self.body_annotation:
             keywords.append(f"body: {self.body_annotation}" + ("" if self.body_required else " = None"))
         if self.is_list:
@@ -73,7 +77,10 @@ class Method:
 
     @property
     def doc(self) -> list[str]:
-        lines = [self.summary or self.operation_id, f"``{self.http_method} {self.path}`` (``{self.operation_id}``)."]
+        lines = [
+            self.summary or self.operation_id,
+            f"``{self.http_method} {self.path}`` (``{self.operation_id}``).",
+        ]
         if self.scopes:
             lines.append("Required scopes: " + ", ".join(f"``{s}``" for s in self.scopes) + ".")
         if self.tier:
@@ -81,7 +88,9 @@ class Method:
         else:
             lines.append("Rate limit: the company's global budget.")
         if self.is_list:
-            lines.append("Iterates every item across pages (``.pages()`` for pages; ``max_items`` stops early).")
+            lines.append(
+                "Iterates every item across pages (``.pages()`` for pages; ``max_items`` stops early)."
+            )
         return lines
 
 
@@ -117,7 +126,9 @@ def _docline(text: Any) -> str:
 
 
 def _file_annotation(annotation: str) -> str:
-    return annotation.replace("list[File]", "Sequence[FileInput]").replace("File | Unset", "FileInput | Unset")
+    return annotation.replace("list[File]", "Sequence[FileInput]").replace(
+        "File | Unset", "FileInput | Unset"
+    )
 
 
 def _response_facts(endpoint: Any) -> tuple[str, str | None, set[str]]:
@@ -128,7 +139,7 @@ def _response_facts(endpoint: Any) -> tuple[str, str | None, set[str]]:
     imports: set[str] = set()
     for response in endpoint.responses.patterns:
         low, high = response.status_code.range
-        if not (200 <= low and high <= 299):
+        if not (low >= 200 and high <= 299):
             continue
         prop = response.prop
         text = _type(prop)
@@ -208,14 +219,18 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                     imports.add(f"from ..models.{prop.class_info.module_name} import {prop.class_info.name}")
                     for member in (prop.required_properties or []) + (prop.optional_properties or []):
                         if member.python_name in taken:
-                            raise ValueError(f"{operation_id}: body field {member.python_name} is also a parameter")
+                            raise ValueError(
+                                f"{operation_id}: body field {member.python_name} is also a parameter"
+                            )
                         annotation = _type(member)
                         if "File" in annotation.replace("Files", ""):
                             method.file_fields.append(member.python_name)
                             annotation = _file_annotation(annotation)
                         imports |= _imports(member)
                         default = None if member.required else "UNSET"
-                        method.body_fields.append(Argument(member.python_name, annotation, default, member.name))
+                        method.body_fields.append(
+                            Argument(member.python_name, annotation, default, member.name)
+                        )
                     method.body_fields.sort(key=lambda a: a.default is not None)
                 else:
                     method.body_annotation = _type(prop, optional_as=None if prop.required else "None")

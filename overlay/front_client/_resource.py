@@ -37,7 +37,16 @@ FileInput = str | os.PathLike[str] | bytes | IO[bytes] | Any
 class Operation:
     """One generated operation as the facade calls it; its module and body model are imported on first use."""
 
-    __slots__ = ("_model", "_module", "body_model", "body_required", "files", "method", "module_name", "query")
+    __slots__ = (
+        "_model",
+        "_module",
+        "body_model",
+        "body_required",
+        "files",
+        "method",
+        "module_name",
+        "query",
+    )
 
     def __init__(
         self,
@@ -140,7 +149,9 @@ class RawResponse(Generic[T]):
         return self.parsed
 
 
-def _list_plan(client: Any, operation: Operation, arguments: dict[str, Any], max_items: int | None) -> _PagePlan:
+def _list_plan(
+    client: Any, operation: Operation, arguments: dict[str, Any], max_items: int | None
+) -> _PagePlan:
     limit = arguments.pop("limit", None)
     return _PagePlan(client, operation.module, arguments, limit, max_items)
 

@@ -233,7 +233,9 @@ class _FrontClientBase(AuthenticatedClient):
         for attribute in attrs.fields(AuthenticatedClient):
             object.__setattr__(clone, attribute.name, getattr(self, attribute.name))
         clone.__dict__.update(
-            (k, v) for k, v in self.__dict__.items() if k not in NAMESPACES  # namespaces: bound to a client
+            (k, v)
+            for k, v in self.__dict__.items()
+            if k not in NAMESPACES  # namespaces: bound to a client
         )
         if not isinstance(timeout, httpx._client.UseClientDefault):
             clone._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)

@@ -21,9 +21,11 @@ T = TypeVar("T")
 
 
 class ListOperation(Protocol[T]):
-    """A generated list operation module, for typing: ``client.paginate(list_conversations)`` yields its items."""
+    """A generated list operation module (typing): ``client.paginate(list_conversations)`` yields its items."""
 
     def PAGE_ITEM(self, item: T, /) -> T: ...
+
+
 _REQUIRED = ("_get_kwargs", "_parse_response")
 
 

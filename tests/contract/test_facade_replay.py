@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from front_client import AsyncFrontClient, FrontClient, FrontError
-from front_core_api.resources import FACADE_METHODS, LIST_OPERATIONS, NAMESPACES
 from front_client.pagination import Page
+from front_core_api.resources import FACADE_METHODS, LIST_OPERATIONS, NAMESPACES
 
 from .builder import Operation
 from .conftest import CASSETTES, PRISM_URL, client_token
@@ -78,7 +78,9 @@ def test_operation_through_the_facade(operation: Operation, request: pytest.Fixt
 
 @pytest.mark.vcr
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
-async def test_operation_through_the_async_facade(operation: Operation, request: pytest.FixtureRequest) -> None:
+async def test_operation_through_the_async_facade(
+    operation: Operation, request: pytest.FixtureRequest
+) -> None:
     require_cassette(request, operation.operation_id)
     positional, keywords = call_arguments(operation, module_for(operation))
     async with AsyncFrontClient(client_token(), base_url=PRISM_URL, **clock_options(True)) as client:

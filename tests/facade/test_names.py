@@ -35,7 +35,12 @@ def test_there_are_versions_to_check() -> None:
     [
         ("Conversations", "list-conversations", "/conversations", "list"),
         ("Conversations", "get-conversation-by-id", "/conversations/{conversation_id}", "get"),
-        ("Conversations", "update-conversation-assignee", "/conversations/{conversation_id}/assignee", "update_assignee"),
+        (
+            "Conversations",
+            "update-conversation-assignee",
+            "/conversations/{conversation_id}/assignee",
+            "update_assignee",
+        ),
         ("Tags", "list-teammate-tags", "/teammates/{teammate_id}/tags", "list_for_teammate"),
         ("Accounts", "add-contact-to-account", "/accounts/{account_id}/contacts", "add_contact"),
         ("Accounts", "fetch-an-account", "/accounts/{account_id}", "get"),
@@ -68,8 +73,26 @@ def test_a_clash_falls_back_to_the_whole_operation_id() -> None:
 
 
 def test_changes_name_added_renamed_and_removed_methods() -> None:
-    old = facade_names({"paths": {"/t": {"get": {"operationId": "list-tags", "tags": ["Tags"]}},
-                                  "/x": {"get": {"operationId": "get-x", "tags": ["X"]}}}}, {})
-    new = facade_names({"paths": {"/t": {"get": {"operationId": "list-tags", "tags": ["Labels"]}},
-                                  "/y": {"get": {"operationId": "get-y", "tags": ["Y"]}}}}, {})
-    assert changes(old, new) == {"added": ["y.get"], "renamed": ["tags.list → labels.list_tags"], "removed": ["x.get"]}
+    old = facade_names(
+        {
+            "paths": {
+                "/t": {"get": {"operationId": "list-tags", "tags": ["Tags"]}},
+                "/x": {"get": {"operationId": "get-x", "tags": ["X"]}},
+            }
+        },
+        {},
+    )
+    new = facade_names(
+        {
+            "paths": {
+                "/t": {"get": {"operationId": "list-tags", "tags": ["Labels"]}},
+                "/y": {"get": {"operationId": "get-y", "tags": ["Y"]}},
+            }
+        },
+        {},
+    )
+    assert changes(old, new) == {
+        "added": ["y.get"],
+        "renamed": ["tags.list → labels.list_tags"],
+        "removed": ["x.get"],
+    }

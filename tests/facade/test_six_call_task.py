@@ -1,4 +1,4 @@
-"""The everyday task of issue 13, written as a user would (tests/facade/six_call_task*.py), run on the emulator.
+"""The everyday task of issue 13, as a user writes it (tests/facade/six_call_task*.py), on the emulator.
 
 List every conversation, get one, archive it, assign it, reply with a PDF, tag it: one import, at most 12
 lines, sync and async alike; the emulator records what reached it.

@@ -1,4 +1,4 @@
-"""mypy --strict on small user scripts: the facade's types catch what a user gets wrong, and pass right code."""
+"""mypy --strict on small user scripts: the facade catches what a user gets wrong and passes right code."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_correct_code_passes_and_items_are_the_model(mypy_report: dict[str, str]
         ("misspelt_attribute", '"ConversationResponse" has no attribute "subjekt"'),
         ("misspelt_keyword", 'Unexpected keyword argument "limti"'),
         ("invalid_enum", 'Argument "sort_order" to "list" of "Conversations" has incompatible type'),
-        ("missing_required_body_field", "No overload variant of \"create_reply\""),
+        ("missing_required_body_field", 'No overload variant of "create_reply"'),
     ],
 )
 def test_mistakes_are_reported(mypy_report: dict[str, str], script: str, expected: str) -> None:
