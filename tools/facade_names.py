@@ -10,8 +10,9 @@ version. The rule, in order, on the operationId's words (``get-a-knowledge-base-
 3. the tag's noun goes, once: its whole phrase (``knowledge base article``), else its last word
    (``article``), singular or plural;
 4. a word between the verb and that noun (no preposition between them) naming the resource's owner in
-   the path (``/teammates/{id}/tags``) moves to the end as ``for_<owner>`` (``list-teammate-tags`` → ``tags.list_for_teammate``); ``company``
-   where the path has no ``company`` segment goes (it only says "company-wide");
+   the path (``/teammates/{id}/tags``) moves to the end as ``for_<owner>`` (``list-teammate-tags`` →
+   ``tags.list_for_teammate``); ``company`` where the path has no ``company`` segment goes (it only says
+   "company-wide");
 5. a preposition left dangling at the end, or doubled, goes; what is left is joined with ``_``;
 6. two operations of one namespace reaching the same name both keep their whole operationId instead;
 7. the exceptions in ``spec/facade-names.yaml`` (each with its reason) win over all of this.

@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 class ListOperation(Protocol[T]):
-    """A generated list operation module (typing): ``client.paginate(list_conversations)`` yields its items."""
+    """A generated list operation (typing): ``client.paginate(list_conversations)`` yields its items."""
 
     def PAGE_ITEM(self, item: T, /) -> T: ...
 
