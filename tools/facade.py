@@ -132,7 +132,8 @@ def _file_annotation(annotation: str) -> str:
 
 
 def _response_facts(endpoint: Any) -> tuple[str, str | None, set[str]]:
-    from openapi_python_client.parser.properties import ListProperty, ModelProperty
+    from openapi_python_client.parser.properties.list_property import ListProperty
+    from openapi_python_client.parser.properties.model_property import ModelProperty
 
     types: list[str] = []
     item: str | None = None
@@ -160,7 +161,7 @@ def _response_facts(endpoint: Any) -> tuple[str, str | None, set[str]]:
 
 
 def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Namespace]:
-    from openapi_python_client.parser.properties import ModelProperty
+    from openapi_python_client.parser.properties.model_property import ModelProperty
 
     names = facade_names(spec)
     facts = {f"{m} {p}": op for _, m, p, op in _iter_ops(spec)}
@@ -180,14 +181,18 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                 ),
             )
             imports = namespace.imports
-            path_args = [Argument(p.python_name, _type(p), wire=p.name) for p in endpoint.path_parameters]
+            path_args = [
+                Argument(p.python_name, _type(p), wire=str(p.name)) for p in endpoint.path_parameters
+            ]
             query_args = []
             for p in endpoint.query_parameters:
                 imports |= _imports(p)
                 if p.required:
-                    query_args.append(Argument(p.python_name, _type(p), wire=p.name))
+                    query_args.append(Argument(p.python_name, _type(p), wire=str(p.name)))
                 else:
-                    query_args.append(Argument(p.python_name, _type(p, optional_as="None"), "None", p.name))
+                    query_args.append(
+                        Argument(p.python_name, _type(p, optional_as="None"), "None", str(p.name))
+                    )
             for p in endpoint.path_parameters:
                 imports |= _imports(p)
             returns, item, response_imports = _response_facts(endpoint)
@@ -229,7 +234,7 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                         imports |= _imports(member)
                         default = None if member.required else "UNSET"
                         method.body_fields.append(
-                            Argument(member.python_name, annotation, default, member.name)
+                            Argument(member.python_name, annotation, default, str(member.name))
                         )
                     method.body_fields.sort(key=lambda a: a.default is not None)
                 else:

@@ -28,7 +28,7 @@ import ssl
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, NoReturn, Self, TypeVar, overload
+from typing import Any, NoReturn, Self, TypeVar, cast, overload
 
 import attrs
 import httpx
@@ -327,12 +327,12 @@ class FrontClient(_FrontClientBase, Resources):
             if self.limiter is None
             else LimitingTransport(transport, self.limiter, base_url=base_url)
         )
-        self._retry_transport = lambda policy: RetryTransport(
+        self._retry_transport: Callable[[RetryPolicy], httpx.BaseTransport] = lambda policy: RetryTransport(
             limited, policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
         )
         self.set_httpx_client(self._new_httpx_client(self.retry_policy))
 
-    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.Client:  # type: ignore[override]
+    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.Client:
         return _HttpxClient(
             transport=self._retry_transport(policy),
             event_hooks={"response": [_raise_for_front_error]},
@@ -416,7 +416,9 @@ class FrontClient(_FrontClientBase, Resources):
         **arguments: Any,
     ) -> Paginator[Any]:
         """Items across pages of a list operation (a generated module or one of its functions)."""
-        return Paginator(self.get_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items))
+        return Paginator(
+            self.get_httpx_client(), _PagePlan(self, cast(Operation, operation), arguments, limit, max_items)
+        )
 
     def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
         """Stream a file to ``destination`` (a path or a binary file); returns the bytes written.
@@ -486,12 +488,12 @@ class AsyncFrontClient(_FrontClientBase, AsyncResources):
             if self.limiter is None
             else AsyncLimitingTransport(transport, self.limiter, base_url=base_url)
         )
-        self._retry_transport = lambda policy: AsyncRetryTransport(
-            limited, policy, sleep=sleep, clock=clock, wall_clock=wall_clock
+        self._retry_transport: Callable[[RetryPolicy], httpx.AsyncBaseTransport] = lambda policy: (
+            AsyncRetryTransport(limited, policy, sleep=sleep, clock=clock, wall_clock=wall_clock)
         )
         self.set_async_httpx_client(self._new_httpx_client(self.retry_policy))
 
-    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.AsyncClient:  # type: ignore[override]
+    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.AsyncClient:
         return _AsyncHttpxClient(
             transport=self._retry_transport(policy),
             event_hooks={"response": [_araise_for_front_error]},
@@ -572,7 +574,8 @@ class AsyncFrontClient(_FrontClientBase, AsyncResources):
     ) -> AsyncPaginator[Any]:
         """As :meth:`FrontClient.paginate`; iterate with ``async for``."""
         return AsyncPaginator(
-            self.get_async_httpx_client(), _PagePlan(self, operation, arguments, limit, max_items)
+            self.get_async_httpx_client(),
+            _PagePlan(self, cast(Operation, operation), arguments, limit, max_items),
         )
 
     async def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
