@@ -117,7 +117,10 @@ def generate(patched_spec: Path, output: Path) -> list[str]:
             raise GenerationError(f"openapi-python-client failed (exit {run.returncode}):\n{log}")
         warnings = check_warnings(log, allowed)
         # The resource facade (client.conversations.list()), from the generator's own parse of the same spec.
-        generate_facade(patched_spec, target, templates, CONFIG)
+        try:
+            generate_facade(patched_spec, target, templates, CONFIG)
+        except (RuntimeError, ValueError, OSError, subprocess.CalledProcessError) as error:
+            raise GenerationError(f"the facade could not be generated: {error}") from error
         shutil.rmtree(output, ignore_errors=True)
         target.rename(output)
     return warnings
