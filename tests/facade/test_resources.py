@@ -26,7 +26,7 @@ FLAVOURS = ["sync", "async"]
 
 async def _value(result: T | Awaitable[T]) -> T:
     if isinstance(result, Awaitable):
-        return await result  # type: ignore[no-any-return]
+        return await result
     return result
 
 
@@ -231,3 +231,18 @@ def test_namespaces_load_lazily() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["[] ['front_core_api.resources.conversations']", "False"]
+
+
+def test_models_also_read_fronts_own_names() -> None:
+    from front_core_api.models import ListConversationsResponse200
+
+    page = ListConversationsResponse200.from_dict(
+        {
+            "_results": [conversation()],
+            "_pagination": {"next": None},
+            "_links": {"self": "https://x/conversations"},
+        }
+    )
+    assert page.results is page.field_results and page.pagination is page.field_pagination
+    assert not isinstance(page.links, type(None)) and page.links.self == "https://x/conversations"  # type: ignore[union-attr]
+    assert page.results[0].id == "cnv_1"  # type: ignore[index]

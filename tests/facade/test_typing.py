@@ -24,6 +24,7 @@ SCRIPTS = {
         client.messages.create_reply("cnv_1", body="Here it is", attachments=["invoice.pdf"])
         raw = client.conversations.with_raw_response.get("cnv_1")
         print(raw.status_code, raw.headers.get("x-ratelimit-remaining"), raw.parsed.subject)
+        print(raw.parsed.field_links.self)
         for page in client.conversations.list().pages():
             print(page.next, len(page.items))
         slow = client.with_options(timeout=300.0, max_retries=0)
