@@ -17,6 +17,9 @@ Three figures, each a median with its range (min-max):
 - **overlay overhead**: the same generated call through ``FrontClient`` (auth, limiter, retries, error
   mapping) against a plain generated ``AuthenticatedClient``, both with logging at INFO (to /dev/null), the
   limiter on with a budget that never throttles (the server announces 1,000,000 requests per window).
+- **the facade**: import to the first ``client.conversations.list()`` as a multiple of ``import httpx``
+  (target ≤ 1.75×), and the CPU of one page through the facade over ``list_conversations.sync_detailed``,
+  both through ``FrontClient`` (target ≤ 1.05×), bracketed per round so that drift cancels out.
 """
 
 from __future__ import annotations

@@ -96,3 +96,29 @@ def test_changes_name_added_renamed_and_removed_methods() -> None:
         "renamed": ["tags.list → labels.list_tags"],
         "removed": ["x.get"],
     }
+
+
+def test_the_spec_report_lists_facade_changes() -> None:
+    from tools.spec_report import compare, render
+
+    def spec(paths: dict[str, object]) -> dict[str, object]:
+        return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+
+    ok = {"200": {"description": "ok"}}
+    old = spec(
+        {
+            "/tags": {"get": {"operationId": "list-tags", "tags": ["Tags"], "responses": ok}},
+            "/x": {"get": {"operationId": "get-x", "tags": ["X"], "responses": ok}},
+        }
+    )
+    new = spec(
+        {
+            "/tags": {"get": {"operationId": "list-tags", "tags": ["Labels"], "responses": ok}},
+            "/y": {"get": {"operationId": "get-y", "tags": ["Y"], "responses": ok}},
+        }
+    )
+    text = render(compare(old, new))
+    assert "Facade methods (client.<namespace>.<method>)" in text
+    assert "[info] added y.get" in text
+    assert "[BREAKING] renamed tags.list → labels.list_tags" in text
+    assert "[BREAKING] removed x.get" in text
