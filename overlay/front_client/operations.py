@@ -59,8 +59,16 @@ def accepts(module: ModuleType, parameter: str) -> bool:
 
 def request_kwargs(module: ModuleType, arguments: dict[str, Any]) -> dict[str, Any]:
     """``httpx.Client.request`` keyword arguments for one call of the operation."""
-    kwargs: dict[str, Any] = module._get_kwargs(**arguments)
+    try:
+        kwargs: dict[str, Any] = module._get_kwargs(**arguments)
+    except TypeError as error:  # a misspelt or missing argument: name the operation, not _get_kwargs
+        message = str(error).replace("_get_kwargs()", f"{operation_id(module)}()")
+        raise TypeError(f"{message} (its arguments: {', '.join(_parameters(module))})") from None
     return kwargs
+
+
+def _parameters(module: ModuleType) -> list[str]:
+    return list(inspect.signature(module._get_kwargs).parameters)
 
 
 def operation_id(module: ModuleType) -> str:

@@ -246,3 +246,14 @@ def test_models_also_read_fronts_own_names() -> None:
     assert page.results is page.field_results and page.pagination is page.field_pagination
     assert not isinstance(page.links, type(None)) and page.links.self == "https://x/conversations"  # type: ignore[union-attr]
     assert page.results[0].id == "cnv_1"  # type: ignore[index]
+
+
+def test_a_misspelt_paginate_argument_names_the_operation_and_sends_nothing(
+    front_emulator: FrontEmulator,
+) -> None:
+    client = _client("sync", front_emulator)
+    with pytest.raises(
+        TypeError, match=r"list_conversations\(\) got an unexpected keyword argument 'limti'.*limit"
+    ):
+        client.paginate(list_conversations, limti=100)
+    assert front_emulator.requests == []
