@@ -18,8 +18,8 @@ Three figures, each a median with its range (min-max):
   mapping) against a plain generated ``AuthenticatedClient``, both with logging at INFO (to /dev/null), the
   limiter on with a budget that never throttles (the server announces 1,000,000 requests per window).
 - **the facade**: import to the first ``client.conversations.list()`` as a multiple of ``import httpx``
-  (target ≤ 1.75×), and the CPU of one page through the facade over ``list_conversations.sync_detailed``,
-  both through ``FrontClient`` (target ≤ 1.05×), bracketed per round so that drift cancels out.
+  (target ≤ 1.75x), and the CPU of one page through the facade over ``list_conversations.sync_detailed``,
+  both through ``FrontClient`` (target ≤ 1.05x), bracketed per round so that drift cancels out.
 """
 
 from __future__ import annotations
