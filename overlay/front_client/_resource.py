@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
+from front_core_api.types import File
 
 from front_client.pagination import AsyncPaginator, Page, Paginator, _PagePlan
 
@@ -31,7 +32,7 @@ __all__ = ["AsyncResource", "FileInput", "Operation", "RawResponse", "SyncResour
 
 T = TypeVar("T")
 # What an attachment argument takes: a path, the bytes, an open binary file, or the generated File.
-FileInput = str | os.PathLike[str] | bytes | IO[bytes] | Any
+FileInput = str | os.PathLike[str] | bytes | IO[bytes] | File
 
 
 class Operation:
@@ -108,8 +109,6 @@ class Operation:
 
 
 def _file(value: Any) -> Any:
-    from front_core_api.types import File
-
     if isinstance(value, File):
         return value
     if isinstance(value, bytes | bytearray):

@@ -49,6 +49,9 @@ SCRIPTS = {
     "invalid_enum": """
         client.conversations.list(sort_order="sideways")
     """,
+    "attachment_of_the_wrong_kind": """
+        client.messages.create_reply("cnv_1", body="x", attachments=[42])
+    """,
     "missing_required_body_field": """
         client.messages.create_reply("cnv_1", to=["someone@example.com"])
     """,
@@ -95,6 +98,7 @@ def test_correct_code_passes_and_items_are_the_model(mypy_report: dict[str, str]
         ("misspelt_keyword", 'Unexpected keyword argument "limti"'),
         ("invalid_enum", 'Argument "sort_order" to "list" of "Conversations" has incompatible type'),
         ("missing_required_body_field", 'No overload variant of "create_reply"'),
+        ("attachment_of_the_wrong_kind", 'List item 0 has incompatible type "int"'),
     ],
 )
 def test_mistakes_are_reported(mypy_report: dict[str, str], script: str, expected: str) -> None:
