@@ -19,7 +19,7 @@ CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test demo lint format bench dist clean distclean lock record record-live FORCE
+.PHONY: help install spec generate update-spec test demo lint format bench dist docs clean distclean lock record record-live FORCE
 
 help:
 	@echo "make help      this list (the default target)"
@@ -37,6 +37,7 @@ help:
 	@echo "make record    re-record tests/cassettes from nothing (Prism + the emulator), then replay them offline"
 	@echo "make record-live   read-only operations against the real API (FRONT_API_TOKEN) into build/cassettes-live"
 	@echo "make bench     benchmarks (figures are in README.md)"
+	@echo "make docs      API reference of the facade (every method) into build/docs/"
 	@echo "make dist      wheel + sdist into dist/ (both carry the generated clients and py.typed)"
 	@echo "make lock      re-pin requirements/dev.txt from requirements/dev.in"
 	@echo "make clean     remove build output (build/, dist/, generated/front_core_api, generated/front_channel_api)"
@@ -106,6 +107,9 @@ record-live: $(VENV)/.installed generate
 bench: $(VENV)/.installed generate
 	$(BIN)/python -m bench.generated_bench
 	$(BIN)/python -m bench.limiter_bench
+
+docs: $(VENV)/.installed generate
+	$(BIN)/python -m tools.facade_docs --output build/docs
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench
