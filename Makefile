@@ -17,6 +17,8 @@ CHANNEL_PATCHED_SPEC := $(SPEC_BUILD)/channel-api.patched.json
 CHANNEL_GENERATED := generated/front_channel_api
 CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
+# The facade step of tools/generate.py: its code and the naming exceptions.
+FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml
 export PYTHONUTF8 := 1
 
 .PHONY: help install spec generate update-spec test demo lint format bench dist docs clean distclean lock record record-live FORCE
@@ -72,11 +74,11 @@ $(CHANNEL_PATCHED_SPEC): $(CHANNEL_SOURCE_SPEC) spec/channel/patches.overlay.yam
 
 spec: $(PATCHED_SPEC) $(CHANNEL_PATCHED_SPEC)
 
-$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py tools/response_shapes.py spec/pin.json
+$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) $(FACADE_INPUTS) tools/generate.py tools/response_shapes.py spec/pin.json
 	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED) --source $(SOURCE_SPEC)
 	touch $@
 
-$(CHANNEL_GENERATED_STAMP): $(CHANNEL_PATCHED_SPEC) $(TEMPLATES) tools/generate.py tools/response_shapes.py spec/channel/pin.json
+$(CHANNEL_GENERATED_STAMP): $(CHANNEL_PATCHED_SPEC) $(TEMPLATES) $(FACADE_INPUTS) tools/generate.py tools/response_shapes.py spec/channel/pin.json
 	$(BIN)/python -m tools.generate $(CHANNEL_PATCHED_SPEC) --api channel --output $(CHANNEL_GENERATED) --source $(CHANNEL_SOURCE_SPEC)
 	touch $@
 
