@@ -17,9 +17,11 @@ CHANNEL_PATCHED_SPEC := $(SPEC_BUILD)/channel-api.patched.json
 CHANNEL_GENERATED := generated/front_channel_api
 CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
+# The facade step of tools/generate.py: its code and the naming exceptions.
+FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test demo lint format bench dist clean distclean lock record record-live FORCE
+.PHONY: help install spec generate update-spec test demo lint format bench dist docs clean distclean lock record record-live FORCE
 
 help:
 	@echo "make help      this list (the default target)"
@@ -37,6 +39,7 @@ help:
 	@echo "make record    re-record tests/cassettes from nothing (Prism + the emulator), then replay them offline"
 	@echo "make record-live   read-only operations against the real API (FRONT_API_TOKEN) into build/cassettes-live"
 	@echo "make bench     benchmarks (figures are in README.md)"
+	@echo "make docs      API reference of the facade (every method) into build/docs/"
 	@echo "make dist      wheel + sdist into dist/ (both carry the generated clients and py.typed)"
 	@echo "make lock      re-pin requirements/dev.txt from requirements/dev.in"
 	@echo "make clean     remove build output (build/, dist/, generated/front_core_api, generated/front_channel_api)"
@@ -71,11 +74,11 @@ $(CHANNEL_PATCHED_SPEC): $(CHANNEL_SOURCE_SPEC) spec/channel/patches.overlay.yam
 
 spec: $(PATCHED_SPEC) $(CHANNEL_PATCHED_SPEC)
 
-$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) tools/generate.py tools/response_shapes.py spec/pin.json
+$(GENERATED_STAMP): $(PATCHED_SPEC) $(TEMPLATES) $(FACADE_INPUTS) tools/generate.py tools/response_shapes.py spec/pin.json
 	$(BIN)/python -m tools.generate $(PATCHED_SPEC) --output $(GENERATED) --source $(SOURCE_SPEC)
 	touch $@
 
-$(CHANNEL_GENERATED_STAMP): $(CHANNEL_PATCHED_SPEC) $(TEMPLATES) tools/generate.py tools/response_shapes.py spec/channel/pin.json
+$(CHANNEL_GENERATED_STAMP): $(CHANNEL_PATCHED_SPEC) $(TEMPLATES) $(FACADE_INPUTS) tools/generate.py tools/response_shapes.py spec/channel/pin.json
 	$(BIN)/python -m tools.generate $(CHANNEL_PATCHED_SPEC) --api channel --output $(CHANNEL_GENERATED) --source $(CHANNEL_SOURCE_SPEC)
 	touch $@
 
@@ -106,6 +109,9 @@ record-live: $(VENV)/.installed generate
 bench: $(VENV)/.installed generate
 	$(BIN)/python -m bench.generated_bench
 	$(BIN)/python -m bench.limiter_bench
+
+docs: $(VENV)/.installed generate
+	$(BIN)/python -m tools.facade_docs --output build/docs
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench

@@ -17,6 +17,9 @@ Three figures, each a median with its range (min-max):
 - **overlay overhead**: the same generated call through ``FrontClient`` (auth, limiter, retries, error
   mapping) against a plain generated ``AuthenticatedClient``, both with logging at INFO (to /dev/null), the
   limiter on with a budget that never throttles (the server announces 1,000,000 requests per window).
+- **the facade**: import to the first ``client.conversations.list()`` as a multiple of ``import httpx``
+  (target ≤ 1.75x), and the CPU of one page through the facade over ``list_conversations.sync_detailed``,
+  both through ``FrontClient`` (target ≤ 1.05x), bracketed per round so that drift cancels out.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -64,6 +67,19 @@ FIRST_CALL = (
     "page = list_conversations.sync(client=client)\n"
     "assert page is not None and len(page.field_results) == PAGE_SIZE"
 )
+# The facade: what touching client.conversations and calling .list() imports (no client built: as above).
+IMPORT_FACADE = (
+    "from front_client import FrontClient\nimport front_core_api.resources.conversations\n"
+    "from front_core_api.api.conversations import list_conversations"
+)
+FIRST_FACADE_CALL = (
+    "from front_client import FrontClient\n"
+    "client = FrontClient('bench-token', base_url=BASE_URL)\n"
+    "page = next(iter(client.conversations.list().pages()))\n"
+    "assert len(page.items) == PAGE_SIZE"
+)
+FACADE_TARGET_IMPORT_RATIO = 1.75
+FACADE_TARGET = 1.05
 # The child times its own statements: interpreter start-up (the same with or without us) is left out.
 CHILD = """\
 import time
@@ -160,6 +176,8 @@ class CallFigures:
     generated_info: list[float]
     front_info: list[float]
     limiter_waits: int
+    front_plain: list[float] = field(default_factory=list)
+    facade: list[float] = field(default_factory=list)
 
 
 def measure_calls(base_url: str, rounds: int, calls: int) -> CallFigures:
@@ -179,7 +197,15 @@ def measure_calls(base_url: str, rounds: int, calls: int) -> CallFigures:
         def front() -> object:
             return list_conversations.sync_detailed(client=front_client)
 
-        for call in (bare, generated, front):  # connections open, caches warm, the limiter has its headers
+        def facade() -> object:  # one page through client.conversations.list(), as the call above
+            return next(iter(front_client.conversations.list().pages()))
+
+        for call in (
+            bare,
+            generated,
+            front,
+            facade,
+        ):  # connections open, caches warm, the limiter has its headers
             for _ in range(max(10, calls // 10)):
                 call()
         page = list_conversations.sync(client=front_client)
@@ -193,6 +219,10 @@ def measure_calls(base_url: str, rounds: int, calls: int) -> CallFigures:
             with logging_at_info():
                 figures.front_info.append(cpu_per_call(front, calls))
                 figures.generated_info.append(cpu_per_call(generated, calls))
+            # Bracketed (plain, facade, plain): a drift of the machine during the round cancels out.
+            before = cpu_per_call(front, calls)
+            figures.facade.append(cpu_per_call(facade, calls))
+            figures.front_plain.append((before + cpu_per_call(front, calls)) / 2)
         figures.limiter_waits = limiter.stats().waited
     return figures
 
@@ -211,6 +241,8 @@ def build_rows(imports: dict[str, Stat], calls: CallFigures) -> list[Row]:
     front_import = imports["front"].median * 1000.0
     parse = ratios(calls.generated, calls.bare)
     overlay = ratios(calls.front_info, calls.generated_info)
+    facade = ratios(calls.facade, calls.front_plain)
+    facade_import = imports["facade"].median / imports["httpx"].median
     return [
         Row("cold import: import httpx (reference)", ms(imports["httpx"])),
         Row(
@@ -241,6 +273,21 @@ def build_rows(imports: dict[str, Stat], calls: CallFigures) -> list[Row]:
             overlay.text(1.0, "x", 2),
             f"≤ {OVERLAY_TARGET}x",
             overlay.median <= OVERLAY_TARGET,
+        ),
+        Row("cold import to first facade call: FrontClient + client.conversations", ms(imports["facade"])),
+        Row(
+            "  as a multiple of import httpx (medians)",
+            f"{facade_import:.2f}x",
+            f"≤ {FACADE_TARGET_IMPORT_RATIO}x",
+            facade_import <= FACADE_TARGET_IMPORT_RATIO,
+        ),
+        Row("  + FrontClient(...) + first facade call done (local server)", ms(imports["first_facade_call"])),
+        Row("CPU/call: client.conversations.list(), first page", cpu(calls.facade)),
+        Row(
+            "ratio facade / list_conversations.sync_detailed (both FrontClient)",
+            facade.text(1.0, "x", 2),
+            f"≤ {FACADE_TARGET}x",
+            facade.median <= FACADE_TARGET,
         ),
     ]
 
@@ -274,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             "front": fresh_interpreter_seconds(IMPORT_FRONT, base_url, args.imports),
             "generated": fresh_interpreter_seconds(IMPORT_GENERATED, base_url, args.imports),
             "first_call": fresh_interpreter_seconds(FIRST_CALL, base_url, args.imports),
+            "facade": fresh_interpreter_seconds(IMPORT_FACADE, base_url, args.imports),
+            "first_facade_call": fresh_interpreter_seconds(FIRST_FACADE_CALL, base_url, args.imports),
         }
         calls = measure_calls(base_url, args.rounds, args.calls)
     rows = build_rows(imports, calls)

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from tools.apis import APIS, DEFAULT_API, api_named
+from tools.facade import generate_facade
 from tools.packages import CORE, ROOT
 from tools.response_shapes import write_response_shapes
 
@@ -169,6 +170,11 @@ def generate(
         warnings = check_warnings(log, allowed)
         write_response_shapes(spec, target)  # what front_client.testing's emulator answers with
         (target / "py.typed").write_text(PY_TYPED, encoding="utf-8")
+        # The resource facade (client.conversations.list()), from the generator's own parse of the same spec.
+        try:
+            generate_facade(patched_spec, target, templates, config)
+        except (RuntimeError, ValueError, OSError, subprocess.CalledProcessError) as error:
+            raise GenerationError(f"the facade could not be generated: {error}") from error
         shutil.rmtree(output, ignore_errors=True)
         target.rename(output)
     return warnings

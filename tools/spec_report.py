@@ -203,6 +203,8 @@ class Report:
     components_removed: list[ComponentRef] = field(default_factory=list)
     component_changes: list[ComponentChanges] = field(default_factory=list)
     tier_routes_missing: list[TierRoute] = field(default_factory=list)
+    # client.<namespace>.<method> added / renamed ("old → new") / removed (tools/facade_names.py).
+    facade_methods: dict[str, list[str]] = field(default_factory=dict)
 
     def severities(self) -> Iterator[Severity]:
         """The severity of every reported item (one per operation/component/route/change)."""
@@ -297,6 +299,7 @@ class Report:
                 )
                 for cc in data["component_changes"]
             ],
+            facade_methods={k: list(v) for k, v in data.get("facade_methods", {}).items()},
             tier_routes_missing=[
                 TierRoute(t["method"], t["path"], t["tier"], t["in_old_spec"])
                 for t in data["tier_routes_missing"]
@@ -1073,7 +1076,14 @@ def compare(
         ],
         component_changes=comp_changes,
         tier_routes_missing=tier_missing,
+        facade_methods=_facade_changes(old, new),
     )
+
+
+def _facade_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[str]]:
+    from tools.facade_names import changes, facade_names
+
+    return changes(facade_names(old), facade_names(new))
 
 
 # -------------------------------------------------------------------------------------------- render
@@ -1160,6 +1170,12 @@ def _text(report: Report) -> str:
         if not cc.used_in_requests and not cc.used_in_responses:
             body.append("    not used by any operation")
     section("Component schema changes", body)
+    section(
+        "Facade methods (client.<namespace>.<method>)",
+        [f"  {tag('info')} added {m}" for m in report.facade_methods.get("added", [])]
+        + [f"  {tag('breaking')} renamed {m}" for m in report.facade_methods.get("renamed", [])]
+        + [f"  {tag('breaking')} removed {m}" for m in report.facade_methods.get("removed", [])],
+    )
     section(
         "Rate-limit tier routes without an operation",
         [

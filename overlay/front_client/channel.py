@@ -1,8 +1,10 @@
 """``FrontChannelClient`` / ``AsyncFrontChannelClient``: Front's Channel API with the Core client's stack.
 
 Subclasses of the generated ``front_channel_api`` ``AuthenticatedClient``, so either is the ``client=`` of
-every generated Channel API function. The stack is the Core client's (:mod:`front_client.client`), in the
-order a request meets it:
+every generated Channel API function; the generated namespaces are on them too
+(``channel.messages.sync_inbound(channel.channel_id, ...)``, awaited on the async client).
+
+The stack is the Core client's (:mod:`front_client.client`), in the order a request meets it:
 
 - ``auth``: :class:`~front_client.channel_auth.ChannelAuth` (only the configured host and Front's own);
 - retry → limit (the same :class:`~front_client.transport.RetryPolicy`, limiter and tier table:
@@ -25,6 +27,7 @@ from typing import Any, NoReturn
 
 import httpx
 from front_channel_api.client import AuthenticatedClient
+from front_channel_api.resources import AsyncResources, Resources
 
 from front_client.auth import HostPolicy
 from front_client.channel_auth import (
@@ -157,7 +160,7 @@ class _ChannelClientBase(AuthenticatedClient):
         raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
 
 
-class FrontChannelClient(_ChannelClientBase):
+class FrontChannelClient(_ChannelClientBase, Resources):
     """The synchronous Channel API client: ``client=`` of the generated ``front_channel_api`` functions.
 
     - ``channel_id``: the channel (``cha_...``) the JWTs are signed for (their ``sub``).
@@ -273,7 +276,7 @@ class FrontChannelClient(_ChannelClientBase):
         )
 
 
-class AsyncFrontChannelClient(_ChannelClientBase):
+class AsyncFrontChannelClient(_ChannelClientBase, AsyncResources):
     """The asyncio Channel API client: ``client=`` of the generated ``asyncio`` / ``asyncio_detailed``
     functions. Same arguments as :class:`FrontChannelClient`; ``transport`` is an
     ``httpx.AsyncBaseTransport`` and ``sleep`` an ``async`` function."""

@@ -26,6 +26,7 @@ I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import ssl
@@ -33,12 +34,14 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Self, TypeVar, cast, overload
 from urllib.parse import unquote, urlsplit
 
+import attrs
 import httpx
 from front_core_api import SPEC_DATE
 from front_core_api.client import AuthenticatedClient
+from front_core_api.resources import NAMESPACES, AsyncResources, Resources
 
 from front_client import multipart
 from front_client._version import __version__
@@ -68,7 +71,7 @@ from front_client.network import (
     GuardTransport,
     install_deadline,
 )
-from front_client.operations import Operation
+from front_client.operations import ListOperation, Operation
 from front_client.pagination import MAX_EMPTY_PAGES, AsyncPaginator, Paginator, _PagePlan
 from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
@@ -95,6 +98,7 @@ VerifyOption = ssl.SSLContext | str | bool
 # What an Authorization header value can hold: visible ASCII (Front's tokens are JWTs).
 _TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 L = TypeVar("L")
+T = TypeVar("T")
 
 
 def _user_agent() -> str:
@@ -383,6 +387,43 @@ class _FrontClientBase(AuthenticatedClient):
     def __hash__(self) -> int:  # type: ignore[override]  # attrs made the generated client unhashable
         return id(self)  # by identity, like __eq__: usable as a dict key or in a set
 
+    _owns_http = True  # False on a with_options() copy: the original owns the connection pool
+
+    def with_options(
+        self,
+        *,
+        timeout: RequestTimeout | httpx._client.UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+        max_retries: int | None = None,
+    ) -> Self:
+        """A copy with other defaults for the calls made through it, e.g. a slow export next to quick reads.
+
+        Cheap: it shares this client's connection pool, limiter, auth and hooks (no new connection);
+        closing it leaves this client open. ``timeout``: an ``httpx.Timeout`` or seconds;
+        ``max_retries``: re-sends per request.
+        """
+        # attrs' slotted __getstate__ would drop our __dict__: copy both by hand.
+        clone = object.__new__(type(self))
+        for attribute in attrs.fields(AuthenticatedClient):
+            object.__setattr__(clone, attribute.name, getattr(self, attribute.name))
+        clone.__dict__.update(
+            (k, v)
+            for k, v in self.__dict__.items()
+            if k not in NAMESPACES  # namespaces: bound to a client
+        )
+        if not isinstance(timeout, httpx._client.UseClientDefault):
+            clone._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if max_retries is not None:
+            clone.retry_policy = dataclasses.replace(self.retry_policy, max_retries=max_retries)
+        clone._owns_http = False
+        clone._install(clone._new_httpx_client(clone.retry_policy))
+        return clone
+
+    def _install(self, http: Any) -> None:
+        raise NotImplementedError
+
+    def _new_httpx_client(self, policy: RetryPolicy) -> Any:
+        raise NotImplementedError
+
     # ``evolve()`` would call our constructor with the generated field names: not supported.
     def with_headers(self, headers: dict[str, str]) -> NoReturn:
         raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
@@ -394,7 +435,7 @@ class _FrontClientBase(AuthenticatedClient):
         raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
 
 
-class FrontClient(_FrontClientBase):
+class FrontClient(_FrontClientBase, Resources):
     """The synchronous client: ``client=`` of the generated ``sync`` / ``sync_detailed`` functions.
 
     - ``token``: a Front API token; default: the ``FRONT_API_TOKEN`` environment variable.
@@ -480,16 +521,19 @@ class FrontClient(_FrontClientBase):
             if self.limiter is None
             else LimitingTransport(guarded, self.limiter, base_url=self._base_url)
         )
-        stack = RetryTransport(
-            limited, self.retry_policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
+        self._retry_transport: Callable[[RetryPolicy], httpx.BaseTransport] = lambda policy: RetryTransport(
+            limited, policy, sleep=sleep or time.sleep, clock=clock, wall_clock=wall_clock
         )
+        self.set_httpx_client(self._new_httpx_client(self.retry_policy))
+
+    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.Client:
         http = _HttpxClient(
-            transport=stack,
+            transport=self._retry_transport(policy),
             event_hooks={"response": [_error_hook(self._scrubber)]},
             **self._httpx_arguments(),
         )
         http._scrubber = self._scrubber
-        self.set_httpx_client(http)
+        return http
 
     def get_async_httpx_client(self) -> NoReturn:
         raise TypeError(
@@ -497,8 +541,16 @@ class FrontClient(_FrontClientBase):
             "or use AsyncFrontClient for asyncio / asyncio_detailed"
         )
 
+    def _install(self, http: Any) -> None:
+        self._client = http
+
     def close(self) -> None:
-        self.get_httpx_client().close()
+        if self._owns_http:
+            self.get_httpx_client().close()
+
+    def __exit__(self, *args: Any, **kwargs: Any) -> None:
+        if self._owns_http:
+            super().__exit__(*args, **kwargs)
 
     def request(
         self,
@@ -530,9 +582,33 @@ class FrontClient(_FrontClientBase):
             timeout=timeout,
         )
 
+    @overload
+    def paginate(
+        self,
+        operation: ListOperation[T],
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
+        **arguments: Any,
+    ) -> Paginator[T]: ...
+    @overload
     def paginate(
         self,
         operation: Operation,
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
+        **arguments: Any,
+    ) -> Paginator[Any]: ...
+    def paginate(
+        self,
+        operation: Operation | ListOperation[Any],
         /,
         *,
         limit: int | None = None,
@@ -546,7 +622,9 @@ class FrontClient(_FrontClientBase):
         ``max_items`` / ``max_pages`` stop after that many items / pages; ``max_empty_pages`` empty pages in
         a row that still link onwards raise ``PaginationError`` (a server making no progress).
         """
-        plan = _PagePlan(self, operation, arguments, limit, max_items, max_pages, max_empty_pages)
+        plan = _PagePlan(
+            self, cast(Operation, operation), arguments, limit, max_items, max_pages, max_empty_pages
+        )
         return Paginator(self.get_httpx_client(), plan)
 
     def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:
@@ -566,7 +644,7 @@ class FrontClient(_FrontClientBase):
         return sink.written
 
 
-class AsyncFrontClient(_FrontClientBase):
+class AsyncFrontClient(_FrontClientBase, AsyncResources):
     """The asyncio client: ``client=`` of the generated ``asyncio`` / ``asyncio_detailed`` functions.
 
     Same arguments as :class:`FrontClient`; ``transport`` is an ``httpx.AsyncBaseTransport`` and ``sleep``
@@ -626,16 +704,19 @@ class AsyncFrontClient(_FrontClientBase):
             if self.limiter is None
             else AsyncLimitingTransport(guarded, self.limiter, base_url=self._base_url)
         )
-        stack = AsyncRetryTransport(
-            limited, self.retry_policy, sleep=sleep, clock=clock, wall_clock=wall_clock
+        self._retry_transport: Callable[[RetryPolicy], httpx.AsyncBaseTransport] = lambda policy: (
+            AsyncRetryTransport(limited, policy, sleep=sleep, clock=clock, wall_clock=wall_clock)
         )
+        self.set_async_httpx_client(self._new_httpx_client(self.retry_policy))
+
+    def _new_httpx_client(self, policy: RetryPolicy) -> httpx.AsyncClient:
         http = _AsyncHttpxClient(
-            transport=stack,
+            transport=self._retry_transport(policy),
             event_hooks={"response": [_async_error_hook(self._scrubber)]},
             **self._httpx_arguments(),
         )
         http._scrubber = self._scrubber
-        self.set_async_httpx_client(http)
+        return http
 
     def get_httpx_client(self) -> NoReturn:
         raise TypeError(
@@ -643,8 +724,16 @@ class AsyncFrontClient(_FrontClientBase):
             "with it, or use FrontClient for sync / sync_detailed"
         )
 
+    def _install(self, http: Any) -> None:
+        self._async_client = http
+
     async def aclose(self) -> None:
-        await self.get_async_httpx_client().aclose()
+        if self._owns_http:
+            await self.get_async_httpx_client().aclose()
+
+    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
+        if self._owns_http:
+            await super().__aexit__(*args, **kwargs)
 
     async def request(
         self,
@@ -672,6 +761,19 @@ class AsyncFrontClient(_FrontClientBase):
             timeout=timeout,
         )
 
+    @overload
+    def paginate(
+        self,
+        operation: ListOperation[T],
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
+        **arguments: Any,
+    ) -> AsyncPaginator[T]: ...
+    @overload
     def paginate(
         self,
         operation: Operation,
@@ -682,9 +784,22 @@ class AsyncFrontClient(_FrontClientBase):
         max_pages: int | None = None,
         max_empty_pages: int = MAX_EMPTY_PAGES,
         **arguments: Any,
+    ) -> AsyncPaginator[Any]: ...
+    def paginate(
+        self,
+        operation: Operation | ListOperation[Any],
+        /,
+        *,
+        limit: int | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
+        **arguments: Any,
     ) -> AsyncPaginator[Any]:
         """As :meth:`FrontClient.paginate`; iterate with ``async for``."""
-        plan = _PagePlan(self, operation, arguments, limit, max_items, max_pages, max_empty_pages)
+        plan = _PagePlan(
+            self, cast(Operation, operation), arguments, limit, max_items, max_pages, max_empty_pages
+        )
         return AsyncPaginator(self.get_async_httpx_client(), plan)
 
     async def download(self, source: Source, destination: Destination, /, **arguments: Any) -> int:

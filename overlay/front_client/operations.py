@@ -7,15 +7,25 @@ result), so the generated code stays the one description of each operation.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import sys
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["Operation", "accepts", "request_kwargs", "resolve"]
+__all__ = ["ListOperation", "Operation", "accepts", "is_list", "request_kwargs", "resolve"]
 
 Operation = ModuleType | Callable[..., Any]
+T = TypeVar("T")
+
+
+class ListOperation(Protocol[T]):
+    """A generated list operation (typing): ``client.paginate(list_conversations)`` yields its items."""
+
+    def PAGE_ITEM(self, item: T, /) -> T: ...
+
+
 _REQUIRED = ("_get_kwargs", "_parse_response")
 
 
@@ -30,6 +40,18 @@ def resolve(operation: Operation) -> ModuleType:
     return module
 
 
+def is_list(module: ModuleType) -> bool:
+    """Whether the operation answers a page (``_results``), per its package's generated facade.
+
+    A module of a package without a facade is let through (its first answer then tells)."""
+    package = module.__name__.split(".", 1)[0]
+    try:
+        lists: frozenset[str] = importlib.import_module(f"{package}.resources").LIST_OPERATIONS
+    except (ImportError, AttributeError):
+        return True
+    return module.__name__ in lists
+
+
 def accepts(module: ModuleType, parameter: str) -> bool:
     """Whether the operation takes ``parameter`` (e.g. ``limit``)."""
     return parameter in inspect.signature(module._get_kwargs).parameters
@@ -37,8 +59,16 @@ def accepts(module: ModuleType, parameter: str) -> bool:
 
 def request_kwargs(module: ModuleType, arguments: dict[str, Any]) -> dict[str, Any]:
     """``httpx.Client.request`` keyword arguments for one call of the operation."""
-    kwargs: dict[str, Any] = module._get_kwargs(**arguments)
+    try:
+        kwargs: dict[str, Any] = module._get_kwargs(**arguments)
+    except TypeError as error:  # a misspelt or missing argument: name the operation, not _get_kwargs
+        message = str(error).replace("_get_kwargs()", f"{operation_id(module)}()")
+        raise TypeError(f"{message} (its arguments: {', '.join(_parameters(module))})") from None
     return kwargs
+
+
+def _parameters(module: ModuleType) -> list[str]:
+    return list(inspect.signature(module._get_kwargs).parameters)
 
 
 def operation_id(module: ModuleType) -> str:

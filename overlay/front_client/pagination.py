@@ -54,6 +54,11 @@ class Page(Generic[T]):
     model: Any
     next_url: str | None
 
+    @property
+    def next(self) -> str | None:
+        """The page's ``_pagination.next`` link (None on the last page, or where ``max_items`` stopped)."""
+        return self.next_url
+
 
 class _PagePlan:
     """What to ask first and how to read each answer; checked when ``paginate()`` is called."""
@@ -71,6 +76,8 @@ class _PagePlan:
         self.client = client
         self.module: ModuleType = operations.resolve(operation)
         self.name = operations.operation_id(self.module)
+        if not operations.is_list(self.module):  # refused before anything is sent
+            raise TypeError(f"{self.name} does not answer a list (no _results): it cannot be paginated")
         if max_items is not None and max_items < 0:
             raise ValueError("max_items must be >= 0")
         if max_pages is not None and max_pages < 0:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from front_client.testing import EmulatorLimits, FrontEmulator
 
 from tests.contract.conftest import CASSETTES, FILTERED, TOKEN_HEADERS, VOLATILE_HEADERS
+
+from .jwt_check import JWTCheckingRoute
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -81,3 +85,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.path == HERE / "test_operations.py" and item.get_closest_marker("block_network") is None:
             item.add_marker(pytest.mark.block_network)
+
+
+@pytest.fixture
+def emulator() -> Iterator[FrontEmulator]:
+    """A loopback Front emulator with Front's default limits and no resources of its own."""
+    with FrontEmulator(EmulatorLimits(), stateful=False) as em:
+        yield em
+
+
+@pytest.fixture
+def route(emulator: FrontEmulator) -> JWTCheckingRoute:
+    """``POST /channels/{id}/inbound_messages``, answered only when the JWT checks out."""
+    return JWTCheckingRoute(APP_SECRET).install(emulator)

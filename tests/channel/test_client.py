@@ -7,7 +7,6 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -29,7 +28,7 @@ from front_client import (
 )
 from front_client.channel_auth import MissingAppCredentialsError
 from front_client.errors import ForeignHostError
-from front_client.testing import EmulatorLimits, EmulatorResponse, FrontEmulator, sequence
+from front_client.testing import EmulatorResponse, FrontEmulator, sequence
 
 from tests.contract.fakes import FakeClock
 
@@ -41,17 +40,6 @@ MESSAGE = InboundMessage.from_dict(
      "external_conversation_id": "c1"}}
 )  # fmt: skip
 CREDENTIALS: dict[str, Any] = {"channel_id": CHANNEL_ID, "app_uid": APP_UID, "app_secret": APP_SECRET}
-
-
-@pytest.fixture
-def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits(), stateful=False) as em:
-        yield em
-
-
-@pytest.fixture
-def route(emulator: FrontEmulator) -> JWTCheckingRoute:
-    return JWTCheckingRoute(APP_SECRET).install(emulator)
 
 
 async def send(client: FrontChannelClient | AsyncFrontChannelClient) -> Any:

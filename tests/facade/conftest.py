@@ -1,0 +1,1 @@
+from tests.emulator.fixtures import front_emulator  # noqa: F401
