@@ -70,8 +70,8 @@ EXIT_STATUSES: tuple[tuple[type[BaseException], int, str], ...] = (
     (ForeignHostError, 11, "a link to another host was refused"),
     (MalformedResponseError, 12, "a response that is not what the spec says"),
     (FrontError, 13, "another HTTP error"),
+    (FrontTimeoutError, 15, "network: the API did not answer in time"),  # a FrontConnectionError too
     (FrontConnectionError, 14, "network: could not reach the API"),
-    (FrontTimeoutError, 15, "network: the API did not answer in time"),
     (httpx.TransportError, 14, "network: could not reach the API"),
     (FrontClientError, 1, "another client error"),
 )

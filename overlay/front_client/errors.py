@@ -88,12 +88,18 @@ class FrontClientError(Exception):
 
 
 class Scrubber:
-    """Replaces the client's secrets (its token, as sent and percent-encoded) in any text it is given."""
+    """Replaces the client's secrets (its token, as sent and percent-encoded) in any text it is given.
+
+    A "secret" shorter than :data:`MIN_SCRUBBED_LENGTH` characters (a placeholder such as ``"t"`` in a test
+    or a demo) is left alone: it would be found inside ordinary words and garble every message, and no real
+    Front token or app secret is that short."""
+
+    MIN_SCRUBBED_LENGTH = 4
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         variants: set[str] = set()
         for secret in secrets:
-            if secret:
+            if len(secret) >= self.MIN_SCRUBBED_LENGTH:
                 variants.update({secret, quote(secret, safe=""), quote_plus(secret, safe="")})
         # Longest first: a variant that contains another is replaced whole.
         self._variants = sorted(variants, key=len, reverse=True)

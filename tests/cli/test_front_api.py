@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from front_client.cli import main
+from front_client.cli import exit_status, main
+from front_client.errors import FrontConnectionError, FrontTimeoutError
 from front_client.testing import FrontEmulator
 
 
@@ -109,6 +110,15 @@ def test_missing_token_and_unreachable_host(
     monkeypatch.setenv("FRONT_API_TOKEN", "t")
     status, _, err = run(capsys, "GET", "/me", "--base-url", "http://127.0.0.1:9")
     assert status == 14 and "Traceback" not in err
+    assert err.startswith("front-api: FrontConnectionError: ") and "refused" in err  # not garbled
+
+
+def test_a_timeout_has_its_own_exit_status() -> None:
+    timeout = FrontTimeoutError("ReadTimeout: timed out", method="GET", url="https://api2.frontapp.com/me")
+    connection = FrontConnectionError(
+        "ConnectError: refused", method="GET", url="https://api2.frontapp.com/me"
+    )
+    assert (exit_status(timeout), exit_status(connection)) == (15, 14)
 
 
 def test_usage_errors(front: FrontEmulator, capsys: pytest.CaptureFixture[str]) -> None:

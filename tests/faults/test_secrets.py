@@ -150,3 +150,13 @@ def test_repr_of_a_client_whose_init_raised(
 def test_a_front_error_built_by_hand_is_unchanged() -> None:
     error = FrontError(status=400, message=f"user text {TOKEN}")
     assert TOKEN in str(error)  # only what the client read from a response is scrubbed
+
+
+def test_a_placeholder_too_short_to_be_a_token_does_not_garble_messages() -> None:
+    from front_client.errors import Scrubber
+
+    assert Scrubber(["t"]).text("Connection refused [GET http://127.0.0.1:9/me]") == (
+        "Connection refused [GET http://127.0.0.1:9/me]"
+    )
+    scrubbed = Scrubber(["tok_9f8e"]).text("refused tok_9f8e and tok_9f8e in a query ?t=tok_9f8e")
+    assert "tok_9f8e" not in scrubbed and scrubbed.count("<redacted>") == 3
