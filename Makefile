@@ -13,7 +13,7 @@ GENERATED_STAMP := build/generated.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test lint format bench clean distclean lock record record-live FORCE
+.PHONY: help install spec generate update-spec test lint format bench clean distclean lock record record-live mutate FORCE
 
 help:
 	@echo "make install   venv in .venv with pinned deps, patched spec, generated client"
@@ -25,6 +25,7 @@ help:
 	@echo "make record    re-record tests/cassettes from nothing (Prism + the emulator), then replay them offline"
 	@echo "make record-live   read-only operations against the real API (FRONT_API_TOKEN) into build/cassettes-live"
 	@echo "make bench     benchmarks (figures are in README.md)"
+	@echo "make mutate    mutation testing of the overlay (mutmut, tens of minutes; MUTATE=multipart for one module)"
 	@echo "make clean     remove build output (build/, generated/front_core_api)"
 
 install: $(VENV)/.installed node_modules/.installed generate
@@ -76,6 +77,11 @@ record-live: $(VENV)/.installed generate
 bench: $(VENV)/.installed generate
 	$(BIN)/python -m bench.generated_bench
 	$(BIN)/python -m bench.limiter_bench
+
+# Mutation testing (not part of `make test`): tools/mutate.py lists the modules and the tests of each.
+MUTATE ?=
+mutate: $(VENV)/.installed generate
+	$(BIN)/python -m tools.mutate $(MUTATE)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench
