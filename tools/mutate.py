@@ -150,9 +150,29 @@ def run(module: Module, children: int) -> Result:
     return Result(module, exit_codes, seconds)
 
 
-def _show(result: Result, name: str) -> str:
-    work = WORK / result.module.name
-    return _mutmut(work, "show", name, capture=True).stdout
+_DIFFS = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+path, names = json.load(sys.stdin)
+print(json.dumps({name: get_diff_for_mutant(name, path=path) for name in names}))
+"""
+
+
+def _diffs(result: Result, names: list[str]) -> dict[str, str]:
+    """Each mutant's diff (one interpreter for all of a module's, unlike one ``mutmut show`` each)."""
+    if not names:
+        return {}
+    path = f"src/front_client/{result.module.path}"
+    outcome = subprocess.run(
+        [sys.executable, "-c", _DIFFS],
+        cwd=WORK / result.module.name,
+        input=json.dumps([path, names]),
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    diffs: dict[str, str] = json.loads(outcome.stdout)
+    return diffs
 
 
 def _explained() -> set[str]:
@@ -210,11 +230,14 @@ def main(argv: list[str] | None = None) -> int:
 
     unexplained: list[str] = []
     for r in results:
+        shown = [name for name in r.survivors if options.show or name not in explained]
+        diffs = _diffs(r, shown)
         for name in r.survivors:  # survived or untested: each needs its reason
             if name not in explained:
                 unexplained.append(name)
-            if options.show or name not in explained:
-                report.append(f"\n-- survived: {name}\n{_show(r, name).rstrip()}")
+            if name in diffs:
+                status = "survived" if r.exit_codes[name] in SURVIVED else "no tests"
+                report.append(f"\n-- {status}: {name}\n{diffs[name].rstrip()}")
     report.append("")
     report.append(
         f"kill rate {score:.1f} % ({killed} of {total} mutants killed; {survived} survived, "

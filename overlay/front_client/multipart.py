@@ -95,7 +95,7 @@ def _file_tuple(value: Any, index: int) -> FileTuple:
         # A 429 retry or a 301 re-issue sends the body again; httpx rewinds a file, but a pipe or a socket
         # would be empty the second time and Front would get an empty attachment without an error.
         payload = payload.read()
-    return (file_name, payload, content_type, *headers)  # type: ignore[return-value]
+    return (file_name, payload, content_type, *headers)
 
 
 def _read_once(payload: object) -> bool:
