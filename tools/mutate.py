@@ -17,6 +17,7 @@ explained there. To cover another module (the facade, the testing kit, webhooks)
     python -m tools.mutate                      # every module
     python -m tools.mutate multipart pagination # some of them
     python -m tools.mutate --show               # also print each survivor's diff
+    python -m tools.mutate --report             # the summary of the last runs, without running
 """
 
 from __future__ import annotations
@@ -53,26 +54,38 @@ class Module:
 
 MODULES: tuple[Module, ...] = (
     Module(
+        "limiter/core.py",
+        ("tests/limiter/test_core.py", "tests/limiter/test_core_edges.py", "tests/limiter/test_tiers.py"),
+    ),
+    Module("multipart.py", ("tests/overlay/test_multipart_files.py", "tests/overlay/test_multipart.py")),
+    Module("pagination.py", ("tests/overlay/test_pagination_inputs.py", "tests/overlay/test_pagination.py")),
+    Module(
         "auth.py",
         (
+            "tests/overlay/test_redirect_hosts.py",
             "tests/overlay/test_redirects.py",
             "tests/overlay/test_client.py",
             "tests/overlay/test_pagination.py",
         ),
     ),
-    Module("pagination.py", ("tests/overlay/test_pagination.py",)),
+    Module(
+        "transport.py",
+        (
+            "tests/overlay/test_retry_cleanup.py",
+            "tests/overlay/test_retries.py",
+            "tests/overlay/test_client.py",
+        ),
+    ),
     Module(
         "errors.py",
         (
+            "tests/limiter/test_core.py",
             "tests/overlay/test_errors.py",
             "tests/overlay/test_malformed_responses.py",
+            "tests/overlay/test_retry_cleanup.py",
             "tests/overlay/test_retries.py",
-            "tests/limiter/test_core.py",
         ),
     ),
-    Module("transport.py", ("tests/overlay/test_retries.py", "tests/overlay/test_client.py")),
-    Module("limiter/core.py", ("tests/limiter/test_core.py", "tests/limiter/test_inprocess.py")),
-    Module("multipart.py", ("tests/overlay/test_multipart.py",)),
 )
 
 # mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), grouped for the summary.
@@ -134,6 +147,20 @@ def _mutmut(work: Path, *args: str, capture: bool = False) -> subprocess.Complet
     return subprocess.run(command, cwd=work, env=env, text=True, check=False, capture_output=capture)
 
 
+def _load(module: Module, seconds: float) -> Result:
+    meta = WORK / module.name / "mutants" / "src" / "front_client" / f"{module.path}.meta"
+    if not meta.exists():
+        raise SystemExit(f"no results for {module.path} in {meta.parent}: run it first")
+    exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return Result(module, exit_codes, seconds)
+
+
+def earlier(module: Module) -> Result:
+    """The results a previous run left in ``build/mutation/<name>/`` (``--report``)."""
+    timing = WORK / module.name / "seconds.txt"
+    return _load(module, float(timing.read_text()) if timing.exists() else 0.0)
+
+
 def run(module: Module, children: int) -> Result:
     work = _lay_out(module)
     started = time.monotonic()
@@ -142,12 +169,11 @@ def run(module: Module, children: int) -> Result:
     seconds = time.monotonic() - started
     log = work / "mutmut-run.log"
     log.write_text(outcome.stdout + outcome.stderr, encoding="utf-8")
-    meta = work / "mutants" / "src" / "front_client" / f"{module.path}.meta"
-    if outcome.returncode != 0 or not meta.exists():
+    if outcome.returncode != 0:
         tail = "\n".join((outcome.stdout + outcome.stderr).splitlines()[-30:])
         raise SystemExit(f"mutmut failed on {module.path} (exit {outcome.returncode}); see {log}\n{tail}")
-    exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-    return Result(module, exit_codes, seconds)
+    (work / "seconds.txt").write_text(f"{seconds:.1f}\n", encoding="utf-8")
+    return _load(module, seconds)
 
 
 _DIFFS = """
@@ -190,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=2, help="parallel mutants (default 2)")
     parser.add_argument("--min-score", type=float, default=MIN_SCORE)
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--report", action="store_true", help="summarise the last runs' results, run nothing")
     options = parser.parse_args(argv)
     by_name = {m.name: m for m in MODULES} | {m.path: m for m in MODULES}
     unknown = [name for name in options.modules if name not in by_name]
@@ -197,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {unknown}; known: {[m.name for m in MODULES]}")
     chosen = [by_name[name] for name in options.modules] or list(MODULES)
 
-    results = [run(module, options.children) for module in chosen]
+    results = [earlier(m) if options.report else run(m, options.children) for m in chosen]
 
     explained = _explained()
     report: list[str] = []
