@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
-from front_client import ForeignHostError
+from front_client import ForeignHostError, UnexpectedRedirectError
+from front_client.auth import FrontAuth, HostPolicy
 from front_core_api.api.messages import create_message_reply
 from front_core_api.models.outbound_reply_message import OutboundReplyMessage
 
@@ -43,3 +45,37 @@ async def test_a_reissue_over_plain_http_to_a_front_host_is_refused(api: Driver)
     with pytest.raises(ForeignHostError, match=r"acme\.api\.frontapp\.com"):
         await api.call(client, create_message_reply, "cnv_old", body=OutboundReplyMessage(body="x"))
     assert api.hosts == ["api2.frontapp.com"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "allowed"),
+    [
+        ("https://api2.frontapp.com", "https://api2.frontapp.com and https://*.frontapp.com"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080 and https://*.frontapp.com"),
+        (
+            "https://user:pass@gateway.example:8443/front",
+            "https://gateway.example:8443 and https://*.frontapp.com",
+        ),
+    ],
+)
+def test_a_refusal_names_the_hosts_the_token_may_go_to(base_url: str, allowed: str) -> None:
+    policy = HostPolicy(base_url)
+    assert policy.description == allowed
+    with pytest.raises(ForeignHostError) as caught:
+        policy.check(httpx.URL("https://evil.example.com/x"))
+    assert str(caught.value) == (
+        f"refusing to send a request to https://evil.example.com/x: its host is not Front's. "
+        f"The API token is only sent to {allowed}."
+    )
+
+
+def test_the_auth_flow_has_a_fixed_repr() -> None:
+    assert repr(FrontAuth(TOKEN, HostPolicy("https://api2.frontapp.com"))) == "FrontAuth(token=<redacted>)"
+
+
+async def test_a_redirect_without_location_is_an_error_not_a_crash(api: Driver) -> None:
+    api.front.on("POST", OLD, Reply(301))
+    with pytest.raises(UnexpectedRedirectError) as caught:
+        await api.call(api.client(), create_message_reply, "cnv_old", body=OutboundReplyMessage(body="x"))
+    assert caught.value.status == 301
+    assert [r.path for r in api.front.requests] == [OLD]
