@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from front_client.limiter import LimiterCore, Permit, RateHeaders, RateLimitPolicy, Refusal, Wait
+from front_client.limiter import (
+    Budget,
+    LimiterCore,
+    Permit,
+    RateHeaders,
+    RateLimitPolicy,
+    Refusal,
+    Wait,
+    parse_rate_headers,
+)
+from front_client.limiter.core import LimiterState
 
 POLICY = RateLimitPolicy(
     global_limit=5,
@@ -134,3 +144,204 @@ def test_a_tier_pause_exactly_max_pause_long_is_waited_not_refused() -> None:
     assert isinstance(core.try_acquire(1.0, *PATCH, max_pause=30.0), Wait)
     refused = core.try_acquire(1.0, *PATCH, max_pause=29.0)
     assert isinstance(refused, Refusal) and refused.tier == "2"
+
+
+# -- X-RateLimit-* values at their edges --------------------------------------------------------------------
+WALL = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("reset", "reset_in"),
+    [
+        ("30", 30.0),  # a small number is already relative
+        ("100000000", 1e8),  # 1e8 itself still is
+        ("1700000012.5", 12.5),  # a UNIX timestamp
+        ("100000000.5", 100000000.5 - WALL),  # just above 1e8: a (very old) timestamp
+        ("1700000003000", 3.0),  # milliseconds
+        ("100000000000", 1e11 - WALL),  # 1e11 itself is seconds (the year 5138)
+        ("100000000000.5", 100000000.0005 - WALL),  # just above: milliseconds
+    ],
+)
+def test_reset_as_relative_seconds_timestamp_or_milliseconds(reset: str, reset_in: float) -> None:
+    assert parse_rate_headers({"X-RateLimit-Reset": reset}, WALL).reset_in == pytest.approx(reset_in)
+
+
+def test_numbers_that_are_not_finite_are_ignored() -> None:
+    headers = {"X-RateLimit-Limit": "inf", "X-RateLimit-Remaining": "nan", "X-RateLimit-Reset": "-inf"}
+    assert parse_rate_headers(headers, WALL) == RateHeaders()
+
+
+def test_a_limit_of_one_and_a_remaining_of_zero_are_kept() -> None:
+    rate = parse_rate_headers({"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0"}, WALL)
+    assert (rate.limit, rate.remaining) == (1, 0)
+    rate = parse_rate_headers({"X-RateLimit-Limit": "0", "X-RateLimit-Remaining": "-3"}, WALL)
+    assert (rate.limit, rate.remaining) == (None, 0)
+
+
+# -- learning from the first response -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "rate",
+    [RateHeaders(), RateHeaders(limit=5, remaining=4), RateHeaders(reset_in=10.0)],
+    ids=["no headers", "limit only", "reset only"],
+)
+def test_once_the_probe_is_answered_no_request_probes_again(rate: RateHeaders) -> None:
+    core = LimiterCore(POLICY)
+    core.observe(0.0, grant(core, 0.0), 200, rate)
+    assert [grant(core, 0.1).probe for _ in range(3)] == [False] * 3
+    assert core.budget(0.1).known
+
+
+def test_a_new_probe_may_go_exactly_when_the_first_one_times_out() -> None:
+    core = LimiterCore(POLICY)
+    grant(core, 0.0)
+    waiting = wait(core, 1.0)
+    assert waiting.scope == "first response (learning the limit)"
+    assert waiting.poll and waiting.seconds == pytest.approx(POLICY.probe_timeout_seconds - 1.0)
+    assert grant(core, POLICY.probe_timeout_seconds).probe
+
+
+def test_the_first_response_sets_the_window_and_the_outside_usage() -> None:
+    core = LimiterCore(POLICY)
+    assert core.budget(0.0).resets_in is None and not core.budget(0.0).known  # nothing learnt yet
+    core.observe(0.0, grant(core, 0.0), 200, RateHeaders(5, 2, 0.5))  # 3 counted, 1 of them ours
+    assert core.budget(0.2) == Budget(
+        limit=5,
+        used=3,
+        remaining=2,
+        resets_in=pytest.approx(0.3),  # type: ignore[arg-type]
+        paused_for=0.0,
+        known=True,
+        tier_remaining={"1": 1, "2": 3},
+        tier_paused_for={},
+    )
+
+
+def test_a_plan_of_one_request_per_window() -> None:
+    core = LimiterCore(POLICY)
+    core.observe(0.0, grant(core, 0.0), 200, RateHeaders(1, 0, 10.0))
+    assert wait(core, 0.1).scope == "global"
+    assert core.budget(0.1).remaining == 0
+
+
+def test_a_margin_as_large_as_the_limit_still_lets_one_request_through() -> None:
+    policy = RateLimitPolicy(global_limit=3, global_margin=5, learn_from_headers=False)
+    core = LimiterCore(policy)
+    grant(core, 0.0)
+    assert wait(core, 0.0).scope == "global"
+
+
+# -- windows -------------------------------------------------------------------------------------------------
+def test_after_several_idle_windows_the_window_ends_on_the_servers_schedule() -> None:
+    core = synced()  # windows end at 10, 20, 30, 40...
+    assert core.budget(35.0).resets_in == pytest.approx(5.0)
+    assert core.budget(35.0).used == 0
+
+
+@pytest.mark.parametrize(("reset_in", "kept"), [(10.0, True), (9.0, True), (4.0, True), (5.0, True)])
+def test_a_reset_near_our_window_end_is_the_same_window(reset_in: float, kept: bool) -> None:
+    """Our window ends at 10.0; at 5.0 a response says it ends at 5.0 + reset_in: within half a window of
+    10.0 (either way) it is the same window, so our 3 permits still count."""
+    core = synced()
+    grant(core, 1.0)
+    last = grant(core, 1.0)
+    core.observe(1.0 if reset_in == 4.0 else 5.0, last, 200, RateHeaders(5, 4, reset_in))
+    now = 1.0 if reset_in == 4.0 else 5.0
+    budget = core.budget(now)
+    assert budget.resets_in == pytest.approx(reset_in)
+    assert budget.used == 3
+
+
+def test_a_server_window_newer_than_ours_counts_from_the_permit_on() -> None:
+    core = synced()
+    grant(core, 1.0)
+    last = grant(core, 1.0)
+    core.observe(5.0, last, 200, RateHeaders(5, 1, 20.0))  # a new window, ending at 25.0, 4 counted
+    budget = core.budget(5.0)
+    assert budget.resets_in == pytest.approx(20.0)
+    assert budget.used == 4  # our last permit, and 3 others' (outside)
+
+
+def test_a_permit_granted_before_we_rolled_but_counted_in_the_new_window() -> None:
+    core = synced()  # window ends at 10.0
+    late = grant(core, 9.9)
+    current = grant(core, 10.1)  # we rolled: the new window counts 1
+    assert core.budget(10.1).used == 1
+    core.observe(10.2, late, 200, RateHeaders(5, 3, 9.8))  # the server counted it in its new window
+    assert core.budget(10.2).used == 2
+    core.cancel(10.2, current)
+    assert core.budget(10.2).used == 1
+
+
+# -- pauses and holding a place ------------------------------------------------------------------------------
+def test_no_pause_is_no_refusal_even_with_max_pause_zero() -> None:
+    core = synced()
+    grant(core, 0.1, *PATCH, max_pause=0.0)
+    grant(core, 0.1, max_pause=0.0)
+
+
+def test_a_short_tier_pause_early_on_ends_on_time() -> None:
+    core = synced()
+    core.observe(0.25, grant(core, 0.25, *PATCH), 429, too_many(0.25, tier="2"))
+    assert core.budget(0.375).tier_paused_for == {"2": 0.125}
+    assert core.budget(0.5).tier_paused_for == {}  # over at exactly 0.5
+    grant(core, 0.5, *PATCH)
+
+
+def test_a_tiered_request_waiting_for_the_global_budget_holds_its_place() -> None:
+    core = synced()
+    for _ in range(4):
+        grant(core, 9.5)
+    waiting = wait(core, 9.5, *PATCH)
+    assert waiting.scope == "global" and waiting.holds_global
+
+
+def test_a_tier_pause_ending_inside_the_window_holds_the_global_place() -> None:
+    core = synced()
+    core.observe(1.0, grant(core, 1.0, *PATCH), 429, too_many(4.0, tier="2"))  # paused until 5.0
+    waiting = wait(core, 4.0, *PATCH)
+    assert waiting.scope == "tier 2 pause (429)" and waiting.holds_global
+
+
+# -- slots counted from the permit (tier_count_from_response=False) -----------------------------------------
+SENT_POLICY = RateLimitPolicy(
+    tier_count_from_response=False, tier_margin_seconds=0.0, learn_from_headers=False
+)
+
+
+def test_counted_from_the_permit_a_response_adds_no_second_slot() -> None:
+    core = LimiterCore(SENT_POLICY)
+    core.observe(0.5, grant(core, 0.0, *EXPORT), 200, RateHeaders())
+    assert wait(core, 0.9, *EXPORT).seconds == pytest.approx(0.1)  # from the permit at 0.0, not 0.5
+    grant(core, 1.0, *EXPORT)
+
+
+def test_counted_from_the_permit_a_cancel_gives_the_slot_back() -> None:
+    core = LimiterCore(SENT_POLICY)
+    core.cancel(0.0, grant(core, 0.0, *EXPORT))
+    grant(core, 0.0, *EXPORT)
+
+
+@pytest.mark.parametrize("policy", [POLICY, SENT_POLICY], ids=["from response", "from permit"])
+def test_a_permit_from_a_lost_state_is_observed_and_cancelled_without_error(policy: RateLimitPolicy) -> None:
+    """A shared backend's state can expire while requests are in flight: their permits name a tier the new
+    state has not seen yet."""
+    old = LimiterCore(policy)
+    permit = grant(old, 20.0, *EXPORT)
+    fresh = LimiterCore(policy)
+    fresh.observe(20.5, permit, 200, RateHeaders())
+    LimiterCore(policy).cancel(20.5, permit)
+    assert fresh.budget(20.5).tier_remaining["1"] == 1
+
+
+def test_a_lost_in_flight_permit_counts_from_its_timeout() -> None:
+    policy = RateLimitPolicy(inflight_timeout_seconds=5.0, tier_margin_seconds=0.0, learn_from_headers=False)
+    core = LimiterCore(policy)
+    grant(core, 0.0, *EXPORT)  # never observed
+    at_timeout = wait(core, 5.0, *EXPORT)  # no longer in flight: counted as sent at 5.0
+    assert at_timeout.seconds == pytest.approx(1.0) and not at_timeout.poll
+    grant(core, 6.0, *EXPORT)
+
+
+def test_the_state_is_stored_compact() -> None:
+    raw = synced().state.to_json()
+    assert " " not in raw and LimiterState.from_json(raw) == synced().state
