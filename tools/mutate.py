@@ -55,10 +55,17 @@ class Module:
 MODULES: tuple[Module, ...] = (
     Module(
         "limiter/core.py",
-        ("tests/limiter/test_core.py", "tests/limiter/test_core_edges.py", "tests/limiter/test_tiers.py"),
+        ("tests/limiter/test_core_edges.py", "tests/limiter/test_core.py", "tests/limiter/test_tiers.py"),
     ),
     Module("multipart.py", ("tests/overlay/test_multipart_files.py", "tests/overlay/test_multipart.py")),
-    Module("pagination.py", ("tests/overlay/test_pagination_inputs.py", "tests/overlay/test_pagination.py")),
+    Module(
+        "pagination.py",
+        (
+            "tests/overlay/test_pagination_inputs.py",
+            "tests/overlay/test_pagination_drift.py",
+            "tests/overlay/test_pagination.py",
+        ),
+    ),
     Module(
         "auth.py",
         (
