@@ -101,6 +101,19 @@ SURVIVED = {0}
 NO_TESTS = {5, 33}
 
 
+# A pytest plugin for the scratch copy only: every test builds a client, and httpx builds a new TLS context
+# (reading the CA bundle, ~0.3 s on a busy 2-core machine) for each one, though the tests speak plain HTTP on
+# loopback. The same arguments give the same context here; nothing under test depends on its identity.
+SPEEDUPS = '''"""Written by tools/mutate.py into the mutation scratch project: reuse httpx's TLS contexts."""
+
+import functools
+
+import httpx._transports.default as default_transport
+
+default_transport.create_ssl_context = functools.lru_cache(maxsize=None)(default_transport.create_ssl_context)
+'''
+
+
 def _pyproject(module: Module) -> str:
     selection = ", ".join(json.dumps(t) for t in module.tests)
     return f"""# Written by tools/mutate.py for one mutmut run; not the project's pyproject.toml.
@@ -108,7 +121,7 @@ def _pyproject(module: Module) -> str:
 source_paths = ["src"]
 only_mutate = ["src/front_client/{module.path}"]
 pytest_add_cli_args_test_selection = [{selection}]
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:recording", "-W", "ignore::DeprecationWarning"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:recording", "-p", "tests.mutation_speedups"]
 use_git_change_detection = false
 track_dependencies = false
 
@@ -128,6 +141,7 @@ def _lay_out(module: Module) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "cassettes")
     shutil.copytree(PACKAGE, work / "src" / "front_client", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    (work / "tests" / "mutation_speedups.py").write_text(SPEEDUPS, encoding="utf-8")
     (work / "pyproject.toml").write_text(_pyproject(module), encoding="utf-8")
     return work
 
