@@ -86,6 +86,7 @@ MODULES: tuple[Module, ...] = (
     Module(
         "errors.py",
         (
+            "tests/overlay/test_error_texts.py",
             "tests/limiter/test_core.py",
             "tests/overlay/test_errors.py",
             "tests/overlay/test_malformed_responses.py",
