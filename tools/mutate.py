@@ -78,9 +78,9 @@ MODULES: tuple[Module, ...] = (
     Module(
         "transport.py",
         (
+            "tests/overlay/test_retry_details.py",
             "tests/overlay/test_retry_cleanup.py",
             "tests/overlay/test_retries.py",
-            "tests/overlay/test_client.py",
         ),
     ),
     Module(
