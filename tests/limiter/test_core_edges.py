@@ -266,8 +266,8 @@ def test_a_permit_granted_before_we_rolled_but_counted_in_the_new_window() -> No
     late = grant(core, 9.9)
     current = grant(core, 10.1)  # we rolled: the new window counts 1
     assert core.budget(10.1).used == 1
-    core.observe(10.2, late, 200, RateHeaders(5, 3, 9.8))  # the server counted it in its new window
-    assert core.budget(10.2).used == 2
+    core.observe(10.2, late, 200, RateHeaders(5, 4, 9.8))  # the server counted it in its new window
+    assert core.budget(10.2).used == 2  # both ours, though the server had not yet seen the second
     core.cancel(10.2, current)
     assert core.budget(10.2).used == 1
 
@@ -345,3 +345,58 @@ def test_a_lost_in_flight_permit_counts_from_its_timeout() -> None:
 def test_the_state_is_stored_compact() -> None:
     raw = synced().state.to_json()
     assert " " not in raw and LimiterState.from_json(raw) == synced().state
+
+
+# -- which wait is reported, and whether a tier waiter holds its global place -------------------------------
+def test_of_several_reasons_to_wait_the_longest_is_reported() -> None:
+    core = synced()
+    core.observe(1.0, grant(core, 1.0, *PATCH), 429, too_many(2.0, tier="2"))  # tier 2 paused until 3.0
+    for _ in range(3):
+        grant(core, 1.0)  # and the window (until 10.0) is full
+    waiting = wait(core, 1.0, *PATCH)
+    assert (waiting.scope, waiting.seconds) == ("global", pytest.approx(9.0))
+
+
+def test_permits_say_what_they_are_for() -> None:
+    core = synced()
+    permit = grant(core, 1.0, *PATCH)
+    assert (permit.method, permit.path, permit.tier, permit.granted_at, permit.probe) == (
+        *PATCH,
+        "2",
+        1.0,
+        False,
+    )
+
+
+@pytest.mark.parametrize(("sent_at", "now", "holds"), [(4.5, 5.0, True), (9.4, 9.5, False)])
+def test_a_tier_waiter_holds_its_place_only_if_its_slot_frees_in_this_window(
+    sent_at: float, now: float, holds: bool
+) -> None:
+    core = synced()  # window ends at 10.0; tier 1: one request per 1.0 s
+    core.observe(sent_at, grant(core, sent_at, *EXPORT), 200, RateHeaders())
+    waiting = wait(core, now, *EXPORT)
+    assert waiting.scope == "tier 1" and waiting.holds_global is holds
+
+
+def test_a_tier_waiter_behind_a_request_in_flight_holds_its_place_for_one_period() -> None:
+    core = synced()
+    grant(core, 8.5, *EXPORT)  # in flight: frees the tier 1.0 s after its response at the earliest
+    assert wait(core, 8.5, *EXPORT).holds_global  # 9.5 < 10.0
+    assert not wait(core, 9.1, *EXPORT).holds_global  # 10.1: after the window
+
+
+def test_waiters_ahead_in_a_tier_free_in_batches_of_its_rate() -> None:
+    core = synced()
+    for _ in range(3):
+        grant(core, 8.8, *PATCH)  # tier 2 (3 per 1.0 s) all in flight
+    # One earlier waiter: it and this one share the next batch of 3, a period after the responses.
+    assert wait(core, 8.8, *PATCH, ahead_in_tier=1).holds_global  # 9.8 < 10.0
+
+
+def test_the_reset_margin_extends_the_window_a_tier_waiter_can_still_use() -> None:
+    policy = RateLimitPolicy(
+        global_limit=5, window_seconds=10.0, reset_margin_seconds=1.0, tier_margin_seconds=0.0
+    )
+    core = synced(policy)  # our window ends at 10.0, used until 11.0
+    core.observe(9.5, grant(core, 9.5, *EXPORT), 200, RateHeaders())
+    assert wait(core, 9.5, *EXPORT).holds_global  # frees at 10.5 < 11.0
