@@ -354,7 +354,7 @@ def test_of_several_reasons_to_wait_the_longest_is_reported() -> None:
     for _ in range(3):
         grant(core, 1.0)  # and the window (until 10.0) is full
     waiting = wait(core, 1.0, *PATCH)
-    assert (waiting.scope, waiting.seconds) == ("global", pytest.approx(9.0))
+    assert waiting.scope == "global" and waiting.seconds == pytest.approx(9.0)
 
 
 def test_permits_say_what_they_are_for() -> None:
