@@ -214,3 +214,35 @@ def test_files_are_numbered_by_their_place_among_the_files() -> None:
         ("avatar", "attachment-4", b"4"),
     ]
     assert all(type(file[1]) is bytes for _, file in files)
+
+
+async def test_a_file_object_in_a_raw_json_body(api: Driver) -> None:
+    request = await send_raw(
+        api, File(payload=io.BytesIO(PDF), file_name="raw.pdf", mime_type="application/pdf")
+    )
+    assert attachment(request) == ("raw.pdf", PDF, "application/pdf")
+
+
+def test_files_inside_objects_and_arrays_of_objects() -> None:
+    data, files = form_fields(
+        {"sender": {"name": "A", "avatar": b"img"}, "links": [{"name": "n", "file": b"f"}]}
+    )
+    assert data == {"sender[name]": ["A"], "links[0][name]": ["n"]}
+    assert [(name, file[0], file[1]) for name, file in files] == [
+        ("sender[avatar]", "attachment-1", b"img"),
+        ("links[0][file]", "attachment-2", b"f"),
+    ]
+
+
+def test_a_file_that_can_be_rewound_is_streamed_not_read_into_memory(report: Path) -> None:
+    with report.open("rb") as opened:
+        _, [(_, part)] = form_fields({"attachments": [opened]})
+        assert part[1] is opened
+        assert opened.tell() == 0  # nothing read yet: httpx streams it, and rewinds it for a retry
+
+
+def test_a_closed_file_is_left_for_httpx_to_report(report: Path) -> None:
+    opened = report.open("rb")
+    opened.close()
+    _, [(_, part)] = form_fields({"attachments": [opened]})
+    assert (part[0], part[1]) == ("q3 report.pdf", opened)
