@@ -32,7 +32,7 @@ def is_file(value: object) -> bool:
     """A file in a body: ``File``; ``bytes``, ``bytearray``, ``memoryview`` or a binary stream; or a tuple
     ``(name, payload)``, ``(name, payload, content_type)`` or ``(name, payload, content_type, headers)``
     with such a payload."""
-    if isinstance(value, _BINARY):
+    if isinstance(value, _BINARY) or hasattr(value, "read"):
         return True
     if isinstance(value, tuple) and 2 <= len(value) <= 4:
         return isinstance(value[1], _BINARY) or hasattr(value[1], "read")

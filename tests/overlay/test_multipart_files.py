@@ -18,6 +18,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, BinaryIO, cast
 
 import pytest
@@ -246,3 +247,32 @@ def test_a_closed_file_is_left_for_httpx_to_report(report: Path) -> None:
     opened.close()
     _, [(_, part)] = form_fields({"attachments": [opened]})
     assert (part[0], part[1]) == ("q3 report.pdf", opened)
+
+
+class Reader:
+    """Not an ``io`` stream, but it has ``read()``: a file to httpx, and to the client."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+
+@pytest.mark.parametrize("wrap", [False, True], ids=["alone", "in a 2-tuple"])
+async def test_any_object_with_read_is_a_file(api: Driver, wrap: bool) -> None:
+    value: Any = ("r.bin", Reader(PDF)) if wrap else Reader(PDF)
+    assert is_file(value)
+    request = await send_raw(api, value)
+    assert attachment(request)[:2] == ("r.bin" if wrap else "attachment-1", PDF)
+
+
+class ToTupleOnly:
+    def to_tuple(self) -> tuple[str, bytes, None]:
+        return ("x", b"x", None)
+
+
+@pytest.mark.parametrize("value", [SimpleNamespace(payload=b"x"), ToTupleOnly()], ids=["payload", "to_tuple"])
+def test_a_file_like_model_needs_both_to_tuple_and_payload(value: object) -> None:
+    assert not is_file(value)
