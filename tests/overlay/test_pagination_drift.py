@@ -76,5 +76,17 @@ def test_results_and_next_link_the_model_keeps_undeclared() -> None:
     assert _next_link(model) == "https://x/2"
     assert _results(SimpleNamespace(additional_properties={"_results": "1"})) is None
     assert _results(SimpleNamespace(additional_properties=None)) is None
+    assert _results(SimpleNamespace()) is None and _next_link(SimpleNamespace()) is None  # no such attribute
     assert _next_link(SimpleNamespace(additional_properties={})) is None
     assert _next_link(SimpleNamespace(field_pagination=SimpleNamespace(next_="https://x/3"))) == "https://x/3"
+
+
+async def test_an_undocumented_success_status_is_no_list(api: Driver) -> None:
+    """A 204 where the spec documents only a 200: the operation's own parser (with this client's settings)
+    gives nothing to page."""
+    api.front.on("GET", "/conversations", Reply(204))
+    with pytest.raises(FrontClientError) as caught:
+        await api.collect(api.client(), [], list_conversations)
+    assert (
+        str(caught.value) == "list_conversations did not answer a list (no _results): it cannot be paginated"
+    )
