@@ -6,7 +6,7 @@ import logging
 
 import httpx
 import pytest
-from front_client import RetryPolicy, ServerError
+from front_client import RateLimitError, RetryPolicy, ServerError
 from front_client.transport import AsyncRetryTransport, RetryTransport
 from front_core_api.api.conversations import get_conversation_by_id
 
@@ -125,3 +125,12 @@ async def test_closing_a_retry_transport_closes_the_one_under_it() -> None:
     RetryTransport(inner).close()
     await AsyncRetryTransport(inner).aclose()
     assert inner.closed == 2
+
+
+async def test_max_total_wait_counts_every_wait_of_the_request(api: Driver) -> None:
+    limited = Reply(429, json=error_body(429, "Too Many", "slow"), headers={"Retry-After": "60"})
+    api.front.on("GET", PATH, limited)
+    with pytest.raises(RateLimitError, match=r"waiting 60 s more would exceed max_total_wait=150 s"):
+        await api.call(api.client(max_total_wait=150, max_retries=5), get_conversation_by_id, "cnv_1")
+    assert api.sleeps == [60.0, 60.0]  # a third 60 s would make 180 s in all
+    assert api.front.count("GET", PATH) == 3
