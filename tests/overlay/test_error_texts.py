@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from front_client import (
+    ForeignHostError,
     FrontError,
     MalformedResponseError,
     PermissionDeniedError,
@@ -201,6 +202,13 @@ def test_a_malformed_success_says_what_came_back_for_which_call() -> None:
         "200 response to GET https://h/x could not be read as the declared type (KeyError: 'k'); "
         "content-type absent, empty body"
     )
+    assert (empty.content_type, empty.body, empty.operation_id) == ("", "", None)
+    # what front_core_api.errors.MalformedResponse carries too
+    assert (error.status_code, error.content, error.reason) == (
+        200,
+        b"<html><title>Login</title></html>",
+        "ValueError: not JSON",
+    )
 
 
 @pytest.mark.parametrize(
@@ -233,3 +241,12 @@ def test_urls_without_secrets_are_unchanged() -> None:
 )
 def test_retry_after_in_every_http_date_form(value: str, seconds: float | None) -> None:
     assert parse_retry_after(value, 1445412480.0) == seconds
+
+
+def test_a_refused_host_is_named_without_credentials() -> None:
+    error = ForeignHostError(httpx.URL("https://u:p@evil.example.com/x?token=t"), "https://api2.frontapp.com")
+    assert error.url == "https://evil.example.com/x?token=REDACTED"
+    assert str(error) == (
+        "refusing to send a request to https://evil.example.com/x?token=REDACTED: its host is not Front's. "
+        "The API token is only sent to https://api2.frontapp.com."
+    )
