@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import httpx
 import pytest
 from front_client import (
@@ -250,3 +253,36 @@ def test_a_refused_host_is_named_without_credentials() -> None:
         "refusing to send a request to https://evil.example.com/x?token=REDACTED: its host is not Front's. "
         "The API token is only sent to https://api2.frontapp.com."
     )
+
+
+def test_an_error_built_by_hand_has_every_default() -> None:
+    """Users build errors in their own tests (``FrontError(status=...)``): each field has a usable default."""
+    error = FrontError(status=503)
+    assert str(error) == "503 Service Unavailable"
+    assert (error.title, error.message, error.details, error.method, error.url, error.body) == (
+        None,
+        None,
+        [],
+        "",
+        "",
+        "",
+    )
+    assert isinstance(error.headers, httpx.Headers) and len(error.headers) == 0
+    given = httpx.Headers({"Retry-After": "3"})
+    limited = RateLimitError(status=429, headers=given)
+    assert limited.headers is given and limited.retry_after == 3.0
+
+
+def test_a_minus_0000_date_is_utc_whatever_the_local_time_zone() -> None:
+    """RFC 5322's "-0000" parses without a zone; it must not be read as the machine's local time."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "EST+5"  # 5 hours behind UTC (a POSIX rule: no tz database needed)
+    time.tzset()
+    try:
+        assert parse_retry_after("Wed, 21 Oct 2015 08:28:00 -0000", 1445412480.0) == 3600.0
+    finally:
+        if saved is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
