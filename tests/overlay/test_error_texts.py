@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 from front_client import (
+    BadRequestError,
     ForeignHostError,
     FrontError,
     MalformedResponseError,
@@ -286,3 +287,40 @@ def test_a_minus_0000_date_is_utc_whatever_the_local_time_zone() -> None:
         else:
             os.environ["TZ"] = saved
         time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("status", "cls", "text"),
+    [
+        (
+            300,
+            UnexpectedRedirectError,
+            "300 Multiple Choices [GET https://api2.frontapp.com/x]. Not followed (Location: /y)",
+        ),
+        (
+            399,
+            UnexpectedRedirectError,
+            "399 HTTP 399 [GET https://api2.frontapp.com/x]. Not followed (Location: /y)",
+        ),
+        (400, BadRequestError, "400 Bad Request [GET https://api2.frontapp.com/x]"),
+        (599, ServerError, "599 HTTP 599 [GET https://api2.frontapp.com/x]"),
+        (600, FrontError, "600 HTTP 600 [GET https://api2.frontapp.com/x]"),
+    ],
+)
+def test_the_edges_of_each_status_range(status: int, cls: type[FrontError], text: str) -> None:
+    request = httpx.Request("GET", "https://api2.frontapp.com/x")
+    error = error_from_response(httpx.Response(status, headers={"Location": "/y"}, request=request))
+    assert type(error) is cls
+    assert str(error) == text
+
+
+def test_a_redirect_without_location_has_no_hint() -> None:
+    request = httpx.Request("GET", "https://api2.frontapp.com/x")
+    error = error_from_response(httpx.Response(302, request=request))
+    assert (error.hint, str(error)) == (None, "302 Found [GET https://api2.frontapp.com/x]")
+
+
+def test_empty_fields_of_fronts_error_are_absent_not_empty() -> None:
+    body = b'{"_error": {"title": "", "message": ""}}'
+    error = error_from_response(response(404, body, "application/json"))
+    assert (error.title, error.message) == ("Not Found", None)
