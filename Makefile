@@ -21,7 +21,7 @@ TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.
 FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test demo lint format bench dist docs clean distclean lock record record-live FORCE
+.PHONY: help install spec generate update-spec test demo lint format bench dist docs mutate clean distclean lock record record-live FORCE
 
 help:
 	@echo "make help      this list (the default target)"
@@ -42,6 +42,7 @@ help:
 	@echo "make docs      API reference of the facade (every method) into build/docs/"
 	@echo "make dist      wheel + sdist into dist/ (both carry the generated clients and py.typed)"
 	@echo "make lock      re-pin requirements/dev.txt from requirements/dev.in"
+	@echo "make mutate    mutation testing of the overlay (mutmut, tens of minutes; MUTATE=multipart for one module)"
 	@echo "make clean     remove build output (build/, dist/, generated/front_core_api, generated/front_channel_api)"
 	@echo "make distclean clean, and remove .venv and node_modules"
 
@@ -112,6 +113,11 @@ bench: $(VENV)/.installed generate
 
 docs: $(VENV)/.installed generate
 	$(BIN)/python -m tools.facade_docs --output build/docs
+
+# Mutation testing (not part of `make test`): tools/mutate.py lists the modules and the tests of each.
+MUTATE ?=
+mutate: $(VENV)/.installed generate
+	$(BIN)/python -m tools.mutate $(MUTATE)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench

@@ -21,17 +21,21 @@ from typing import Any
 
 __all__ = ["FormFields", "contains_files", "form_fields", "is_file"]
 
-FileTuple = tuple[str, Any, str | None]
+# httpx's ``(filename, payload, content_type)``, or with the part's own headers as a fourth element.
+FileTuple = tuple[str, Any, str | None] | tuple[str, Any, str | None, Mapping[str, str]]
+_BINARY = (bytes, bytearray, memoryview, io.IOBase)
 # httpx's ``data=`` (a name repeats through a list of values) and ``files=``.
 FormFields = tuple[dict[str, list[str]], list[tuple[str, FileTuple]]]
 
 
 def is_file(value: object) -> bool:
-    """A file in a body: ``File``, a file tuple ``(name, payload, type)``, bytes or a binary stream."""
-    if isinstance(value, bytes | bytearray | io.IOBase):
+    """A file in a body: ``File``; ``bytes``, ``bytearray``, ``memoryview`` or a binary stream; or a tuple
+    ``(name, payload)``, ``(name, payload, content_type)`` or ``(name, payload, content_type, headers)``
+    with such a payload."""
+    if isinstance(value, _BINARY) or hasattr(value, "read"):
         return True
     if isinstance(value, tuple) and 2 <= len(value) <= 4:
-        return isinstance(value[1], bytes | bytearray | io.IOBase) or hasattr(value[1], "read")
+        return isinstance(value[1], _BINARY) or hasattr(value[1], "read")
     return callable(getattr(value, "to_tuple", None)) and hasattr(value, "payload")
 
 
@@ -76,22 +80,22 @@ def _add(name: str, value: Any, data: dict[str, list[str]], files: list[tuple[st
 
 
 def _file_tuple(value: Any, index: int) -> FileTuple:
-    """httpx's ``(filename, payload, content_type)``; a part without a filename would be a text field."""
+    """httpx's ``(filename, payload, content_type[, headers])``; a part without a filename would be a text
+    field, so one is always given: the name given or the stream's own, its last path component only (the
+    sender's directories are not Front's business), else ``attachment-<n>``."""
     if hasattr(value, "to_tuple") and not isinstance(value, tuple):
         value = value.to_tuple()
-    if isinstance(value, tuple):
-        file_name, payload, content_type = (*value, None, None)[:3]
-    else:
-        file_name, payload, content_type = None, value, None
-    if not file_name:
-        file_name = _stream_name(payload) or f"attachment-{index + 1}"
-    if isinstance(payload, bytearray):
+    if not isinstance(value, tuple):
+        value = (None, value)
+    file_name, payload, content_type, *headers = (*value, None) if len(value) == 2 else value
+    file_name = _base_name(file_name) or _stream_name(payload) or f"attachment-{index + 1}"
+    if isinstance(payload, bytearray | memoryview):  # httpx sends bytes, str or streams only
         payload = bytes(payload)
     elif _read_once(payload):
         # A 429 retry or a 301 re-issue sends the body again; httpx rewinds a file, but a pipe or a socket
         # would be empty the second time and Front would get an empty attachment without an error.
         payload = payload.read()
-    return str(file_name), payload, content_type
+    return (file_name, payload, content_type, *headers)
 
 
 def _read_once(payload: object) -> bool:
@@ -105,8 +109,16 @@ def _read_once(payload: object) -> bool:
         return False
 
 
+def _base_name(name: object) -> str | None:
+    """A name's last path component (``/`` or ``\\``), or ``None`` if that is empty."""
+    if not name:
+        return None
+    return str(name).replace("\\", "/").rsplit("/", 1)[-1] or None
+
+
 def _stream_name(payload: object) -> str | None:
+    """An open file's own name; not ``<stdin>``-like pseudo names, nor a file descriptor's number."""
     name = getattr(payload, "name", None)
-    if isinstance(name, str) and name and not name.startswith("<"):
-        return name.replace("\\", "/").rsplit("/", 1)[-1]
+    if isinstance(name, str) and not name.startswith("<"):
+        return _base_name(name)
     return None

@@ -1,0 +1,91 @@
+"""paginate()'s ``limit`` and ``max_items``: what is sent as Front's page size, and what is refused."""
+
+from __future__ import annotations
+
+import pytest
+from front_client.pagination import MAX_LIMIT
+from front_core_api.api.conversations import list_conversations
+
+from .conftest import Driver, Recorded, Reply
+
+
+def pages_of(api: Driver, per_page: int, pages: int = 10) -> None:
+    """``/conversations``: ``per_page`` items a page (whatever ``limit`` asks), ``pages`` pages."""
+
+    def route(request: Recorded) -> Reply:
+        number = int(request.query.get("page_token", ["p1"])[0][1:])
+        following = f"{api.front.url}/conversations?page_token=p{number + 1}" if number < pages else None
+        results = [{"id": f"cnv_{number}_{i}"} for i in range(per_page)]
+        return Reply(json={"_pagination": {"next": following}, "_results": results})
+
+    api.front.on("GET", "/conversations", route)
+
+
+async def test_max_items_above_front_s_largest_page_asks_for_100(api: Driver) -> None:
+    pages_of(api, per_page=100)
+    items = await api.collect(api.client(), [], list_conversations, max_items=250)
+    assert len(items) == 250
+    assert api.front.requests[0].query == {"limit": [str(MAX_LIMIT)]}  # not limit=250: Front refuses that
+    assert MAX_LIMIT == 100
+    assert len(api.front.requests) == 3
+
+
+async def test_max_items_of_exactly_100_asks_for_100(api: Driver) -> None:
+    pages_of(api, per_page=100)
+    items = await api.collect(api.client(), [], list_conversations, max_items=100)
+    assert len(items) == 100
+    assert api.front.requests[0].query == {"limit": ["100"]}
+    assert len(api.front.requests) == 1  # the first page held them all: page 2 is never asked
+
+
+async def test_max_items_below_a_page_asks_for_that_many(api: Driver) -> None:
+    pages_of(api, per_page=1)
+    items = await api.collect(api.client(), [], list_conversations, max_items=1)
+    assert [item.id for item in items] == ["cnv_1_0"]
+    assert api.front.requests[0].query == {"limit": ["1"]}
+    assert len(api.front.requests) == 1
+
+
+async def test_an_explicit_limit_is_kept_with_max_items(api: Driver) -> None:
+    pages_of(api, per_page=10)
+    items = await api.collect(api.client(), [], list_conversations, limit=10, max_items=25)
+    assert len(items) == 25
+    assert [r.query.get("limit") for r in api.front.requests] == [["10"], None, None]
+
+
+async def test_max_items_zero_sends_nothing(api: Driver) -> None:
+    pages_of(api, per_page=5)
+    client = api.client()
+    assert await api.collect(client, [], list_conversations, max_items=0) == []
+    assert await api.pages(client, list_conversations, max_items=0, limit=5) == []
+    assert api.front.requests == []
+
+
+@pytest.mark.parametrize("limit", [0, -1, MAX_LIMIT + 1])
+async def test_a_limit_outside_1_to_100_is_refused_before_any_request(api: Driver, limit: int) -> None:
+    with pytest.raises(ValueError, match=r"^limit must be between 1 and 100 \(Front's largest page\)$"):
+        api.client().paginate(list_conversations, limit=limit)
+    assert api.front.requests == []
+
+
+@pytest.mark.parametrize("limit", [1, MAX_LIMIT])
+async def test_the_edges_of_the_limit_are_accepted(api: Driver, limit: int) -> None:
+    pages_of(api, per_page=1, pages=1)
+    await api.collect(api.client(), [], list_conversations, limit=limit)
+    assert api.front.requests[0].query == {"limit": [str(limit)]}
+
+
+@pytest.mark.parametrize("max_items", [-1, -100])
+async def test_a_negative_max_items_is_refused_before_any_request(api: Driver, max_items: int) -> None:
+    with pytest.raises(ValueError, match=r"^max_items must be >= 0$"):
+        api.client().paginate(list_conversations, max_items=max_items)
+    with pytest.raises(ValueError, match=r"^max_items must be >= 0$"):
+        api.client().paginate(list_conversations, max_items=max_items, limit=10)
+    assert api.front.requests == []
+
+
+async def test_without_max_items_no_limit_is_sent(api: Driver) -> None:
+    pages_of(api, per_page=3, pages=2)
+    items = await api.collect(api.client(), [], list_conversations)
+    assert len(items) == 6
+    assert [r.query.get("limit") for r in api.front.requests] == [None, None]  # Front's default page size
