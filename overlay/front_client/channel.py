@@ -47,10 +47,13 @@ from front_client.client import (
     VerifyOption,
     _async_error_hook,
     _AsyncHttpxClient,
+    _AsyncRequests,
     _choose_limiter,
+    _ClientIdentity,
     _error_hook,
     _HttpxClient,
     _network_proxy,
+    _SyncRequests,
     _user_agent,
 )
 from front_client.errors import MalformedResponseError
@@ -63,7 +66,7 @@ from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransp
 __all__ = ["AsyncFrontChannelClient", "FrontChannelClient"]
 
 
-class _ChannelClientBase(AuthenticatedClient):
+class _ChannelClientBase(_ClientIdentity, AuthenticatedClient):
     """The configuration both Channel API clients share. Not used directly."""
 
     limiter: object
@@ -144,23 +147,14 @@ class _ChannelClientBase(AuthenticatedClient):
         """Called by generated code when a success body cannot be parsed: our error, with context."""
         return MalformedResponseError(response, error, self._scrubber)
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> bool:  # by identity, as the Core client
         return self is other
 
     def __hash__(self) -> int:  # type: ignore[override]  # attrs made the generated client unhashable
         return id(self)
 
-    def with_headers(self, headers: dict[str, str]) -> NoReturn:
-        raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
 
-    def with_cookies(self, cookies: dict[str, str]) -> NoReturn:
-        raise NotImplementedError(f"{type(self).__name__}.with_cookies is not supported")
-
-    def with_timeout(self, timeout: httpx.Timeout) -> NoReturn:
-        raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
-
-
-class FrontChannelClient(_ChannelClientBase, Resources):
+class FrontChannelClient(_SyncRequests, _ChannelClientBase, Resources):
     """The synchronous Channel API client: ``client=`` of the generated ``front_channel_api`` functions.
 
     - ``channel_id``: the channel (``cha_...``) the JWTs are signed for (their ``sub``).
@@ -248,35 +242,8 @@ class FrontChannelClient(_ChannelClientBase, Resources):
     def close(self) -> None:
         self.get_httpx_client().close()
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        data: Mapping[str, Any] | None = None,
-        files: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Any = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        """Any Channel API route through the same JWT, limiter, retries and errors (see
-        :meth:`FrontClient.request <front_client.FrontClient.request>`)."""
-        return self.get_httpx_client().request(
-            method,
-            url,
-            params=params,
-            json=json,
-            content=content,
-            data=data,
-            files=files,
-            headers=headers,
-            timeout=timeout,
-        )
 
-
-class AsyncFrontChannelClient(_ChannelClientBase, AsyncResources):
+class AsyncFrontChannelClient(_AsyncRequests, _ChannelClientBase, AsyncResources):
     """The asyncio Channel API client: ``client=`` of the generated ``asyncio`` / ``asyncio_detailed``
     functions. Same arguments as :class:`FrontChannelClient`; ``transport`` is an
     ``httpx.AsyncBaseTransport`` and ``sleep`` an ``async`` function."""
@@ -355,29 +322,3 @@ class AsyncFrontChannelClient(_ChannelClientBase, AsyncResources):
 
     async def aclose(self) -> None:
         await self.get_async_httpx_client().aclose()
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        data: Mapping[str, Any] | None = None,
-        files: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Any = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        """As :meth:`FrontChannelClient.request`, awaited."""
-        return await self.get_async_httpx_client().request(
-            method,
-            url,
-            params=params,
-            json=json,
-            content=content,
-            data=data,
-            files=files,
-            headers=headers,
-            timeout=timeout,
-        )

@@ -34,7 +34,7 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, NoReturn, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, NoReturn, Self, TypeVar, cast, overload
 from urllib.parse import unquote, urlsplit
 
 import attrs
@@ -311,7 +311,94 @@ async def _abody_chunks(response: httpx.Response, scrubber: Scrubber) -> AsyncIt
         raise transport_error(error, response.request, scrubber) from error
 
 
-class _FrontClientBase(AuthenticatedClient):
+class _ClientIdentity:
+    """What every client of ours shares, whichever generated ``AuthenticatedClient`` it extends (Core or
+    Channel API): the generated ``with_*`` copies refused."""
+
+    # ``evolve()`` would call our constructor with the generated field names: not supported.
+    def with_headers(self, headers: dict[str, str]) -> NoReturn:
+        raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
+
+    def with_cookies(self, cookies: dict[str, str]) -> NoReturn:
+        raise NotImplementedError(f"{type(self).__name__}.with_cookies is not supported")
+
+    def with_timeout(self, timeout: httpx.Timeout) -> NoReturn:
+        raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
+
+
+class _SyncRequests:
+    """``request()`` of the sync clients (Core and Channel API): any route through the client's stack."""
+
+    if TYPE_CHECKING:
+
+        def get_httpx_client(self) -> httpx.Client: ...
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Any = httpx.USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        """Any route (e.g. one the spec lacks) through the same auth, limiter, retries and errors.
+
+        ``url`` is a path under ``base_url`` or an absolute URL on an allowed host. Returns the read
+        response; raises :class:`~front_client.errors.FrontError` for any non-2xx.
+        """
+        return self.get_httpx_client().request(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+
+class _AsyncRequests:
+    """``request()`` of the asyncio clients, awaited."""
+
+    if TYPE_CHECKING:
+
+        def get_async_httpx_client(self) -> httpx.AsyncClient: ...
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Any = httpx.USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        """As :meth:`_SyncRequests.request`, awaited."""
+        return await self.get_async_httpx_client().request(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+
+class _FrontClientBase(_ClientIdentity, AuthenticatedClient):
     """The configuration both clients share. Not used directly."""
 
     limiter: object
@@ -424,18 +511,8 @@ class _FrontClientBase(AuthenticatedClient):
     def _new_httpx_client(self, policy: RetryPolicy) -> Any:
         raise NotImplementedError
 
-    # ``evolve()`` would call our constructor with the generated field names: not supported.
-    def with_headers(self, headers: dict[str, str]) -> NoReturn:
-        raise NotImplementedError(f"{type(self).__name__}.with_headers: pass headers= to the constructor")
 
-    def with_cookies(self, cookies: dict[str, str]) -> NoReturn:
-        raise NotImplementedError(f"{type(self).__name__}.with_cookies is not supported")
-
-    def with_timeout(self, timeout: httpx.Timeout) -> NoReturn:
-        raise NotImplementedError(f"{type(self).__name__}.with_timeout: pass timeout= to the constructor")
-
-
-class FrontClient(_FrontClientBase, Resources):
+class FrontClient(_SyncRequests, _FrontClientBase, Resources):
     """The synchronous client: ``client=`` of the generated ``sync`` / ``sync_detailed`` functions.
 
     - ``token``: a Front API token; default: the ``FRONT_API_TOKEN`` environment variable.
@@ -552,36 +629,6 @@ class FrontClient(_FrontClientBase, Resources):
         if self._owns_http:
             super().__exit__(*args, **kwargs)
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        data: Mapping[str, Any] | None = None,
-        files: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Any = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        """Any route (e.g. one the spec lacks) through the same auth, limiter, retries and errors.
-
-        ``url`` is a path under ``base_url`` or an absolute URL on an allowed host. Returns the read
-        response; raises :class:`~front_client.errors.FrontError` for any non-2xx.
-        """
-        return self.get_httpx_client().request(
-            method,
-            url,
-            params=params,
-            json=json,
-            content=content,
-            data=data,
-            files=files,
-            headers=headers,
-            timeout=timeout,
-        )
-
     @overload
     def paginate(
         self,
@@ -644,7 +691,7 @@ class FrontClient(_FrontClientBase, Resources):
         return sink.written
 
 
-class AsyncFrontClient(_FrontClientBase, AsyncResources):
+class AsyncFrontClient(_AsyncRequests, _FrontClientBase, AsyncResources):
     """The asyncio client: ``client=`` of the generated ``asyncio`` / ``asyncio_detailed`` functions.
 
     Same arguments as :class:`FrontClient`; ``transport`` is an ``httpx.AsyncBaseTransport`` and ``sleep``
@@ -734,32 +781,6 @@ class AsyncFrontClient(_FrontClientBase, AsyncResources):
     async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
         if self._owns_http:
             await super().__aexit__(*args, **kwargs)
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        data: Mapping[str, Any] | None = None,
-        files: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Any = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        """As :meth:`FrontClient.request`, awaited."""
-        return await self.get_async_httpx_client().request(
-            method,
-            url,
-            params=params,
-            json=json,
-            content=content,
-            data=data,
-            files=files,
-            headers=headers,
-            timeout=timeout,
-        )
 
     @overload
     def paginate(
