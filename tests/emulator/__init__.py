@@ -1,34 +1,6 @@
-"""Moved to :mod:`front_client.testing` (the emulator, shipped) — thin re-exports kept for other branches'
-tests; ``redis_server`` (test infrastructure) stays here."""
+"""Test infrastructure beside the shipped emulator (:mod:`front_client.testing`, which our tests import like a
+user would): a throwaway ``redis-server`` and the fixtures over both."""
 
 from tests.emulator.redis_server import RedisServer, find_redis_server, free_port
-from tests.emulator.server import (
-    PRIVATE_RESOURCE_BODY,
-    EmulatorLimits,
-    EmulatorRequest,
-    EmulatorResponse,
-    FrontEmulator,
-    Handler,
-    TierRule,
-    json_response,
-    paginated,
-    redirect,
-    sequence,
-)
 
-__all__ = [
-    "PRIVATE_RESOURCE_BODY",
-    "EmulatorLimits",
-    "EmulatorRequest",
-    "EmulatorResponse",
-    "FrontEmulator",
-    "Handler",
-    "RedisServer",
-    "TierRule",
-    "find_redis_server",
-    "free_port",
-    "json_response",
-    "paginated",
-    "redirect",
-    "sequence",
-]
+__all__ = ["RedisServer", "find_redis_server", "free_port"]

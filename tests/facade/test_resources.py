@@ -14,10 +14,10 @@ import pytest
 from front_client import AsyncFrontClient, FrontClient, ServerError
 from front_client._resource import RawResponse
 from front_client.pagination import Page
+from front_client.testing import EmulatorResponse, FrontEmulator, paginated, sequence
 from front_core_api.api.conversations import get_conversation_by_id, list_conversations
 from front_core_api.models import ConversationResponse, UpdateConversation
 
-from tests.emulator.server import EmulatorResponse, FrontEmulator, paginated, sequence
 from tests.payloads import conversation
 
 T = TypeVar("T")

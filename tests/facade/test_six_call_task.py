@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from front_client.testing import EmulatorResponse, FrontEmulator, json_response, paginated
 
-from tests.emulator.server import EmulatorResponse, FrontEmulator, json_response, paginated
 from tests.facade import six_call_task, six_call_task_async
 from tests.payloads import conversation
 

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from front_client.testing import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
 
 from tests.emulator.fixtures import redis_server, redis_url
-from tests.emulator.server import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
 
 __all__ = ["WALL0", "FakeTime", "Script", "redis_server", "redis_url", "scripted_server"]
 
@@ -69,5 +69,5 @@ def rate(limit: int, remaining: int, reset: str, status: int = 200, **extra: str
 @pytest.fixture
 def scripted_server() -> Iterator[FrontEmulator]:
     """A loopback server with no rate limiting of its own: set ``.fallback = Script(...)``."""
-    with FrontEmulator(EmulatorLimits(enabled=False)) as server:
+    with FrontEmulator(EmulatorLimits(enabled=False), stateful=False) as server:
         yield server

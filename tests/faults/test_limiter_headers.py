@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from front_client import AsyncFrontClient, FrontClient, RateLimitError
 from front_client.limiter import InProcessLimiter, RateLimitPauseError, RateLimitPolicy, RateLimitWaitError
+from front_client.testing import FrontEmulator
 
-from tests.emulator.server import FrontEmulator
 from tests.faults.conftest_limiter import WALL0, FakeTime, Script, rate, scripted_server
 
 __all__ = ["scripted_server"]

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.local import _AsyncWaiter, _ThreadWaiter
+from front_client.testing import EmulatorLimits, FrontEmulator
 
-from tests.emulator.server import EmulatorLimits, FrontEmulator
 from tests.limiter.harness import policy_for, run_tasks, run_threads, untiered
 
 # 50 a second: a pace this shared 2-core machine keeps up with while other suites run. (Faster, a window's
@@ -29,7 +29,7 @@ MAX_WAKES_PER_REQUEST = 3
 
 @pytest.fixture
 def emulator() -> Iterator[FrontEmulator]:
-    with FrontEmulator(EmulatorLimits.scaled(50, 1.0, 0.25)) as em:
+    with FrontEmulator(EmulatorLimits.scaled(50, 1.0, 0.25), stateful=False) as em:
         yield em
 
 

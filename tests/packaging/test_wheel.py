@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from front_client.testing import EmulatorRequest, EmulatorResponse, FrontEmulator, json_response
 
-from tests.emulator.server import EmulatorRequest, EmulatorResponse, FrontEmulator, json_response
 from tests.payloads import conversation
 from tools.packages import CORE, ROOT
 
@@ -85,10 +85,18 @@ def test_the_wheel_carries_every_generated_module_and_both_py_typed_markers(buil
 def test_the_installed_client_works_without_the_checkout(fresh_venv: FreshVenv) -> None:
     installed = {p.name for p in fresh_venv.site_packages().iterdir()}
     # Runtime dependencies only: none of the generator, the validator, pytest or mypy.
-    assert {"front_client", "front_core_api", "httpx", "attrs", "dateutil"} <= installed
+    assert {
+        "front_client",
+        "front_core_api",
+        "front_channel_api",
+        "httpx",
+        "attrs",
+        "dateutil",
+        "jwt",
+    } <= installed
     assert not installed & {"openapi_python_client", "openapi_spec_validator", "yaml", "pytest", "mypy"}
 
-    with FrontEmulator() as emulator:
+    with FrontEmulator(stateful=False) as emulator:
         emulator.route("GET", "/conversations/{conversation_id}", serve_conversation)
         answer = run(
             [fresh_venv.python, "-I", "-c", USER_SCRIPT, emulator.base_url],
