@@ -166,7 +166,8 @@ class FrontChannelClient(_SyncRequests, _ChannelClientBase, Resources):
       client's (``limiter=core.limiter``) or a ``RedisLimiter`` to share one budget; ``False``: none.
     - every other argument as :class:`~front_client.FrontClient` (``base_url``, ``timeout``, ``max_retries``,
       ``max_retry_after``, ``max_total_wait``, ``transport``, ``proxy``, ``verify``, ``sleep``, ``clock``,
-      ``wall_clock`` (which also dates the JWTs), ``headers``, ``raise_on_unexpected_status``).
+      ``wall_clock`` (which also dates the JWTs), ``headers``, ``raise_on_unexpected_status``, ``deadline``,
+      ``max_body_size``).
     """
 
     limiter: SyncLimiter | None
@@ -192,6 +193,8 @@ class FrontChannelClient(_SyncRequests, _ChannelClientBase, Resources):
         wall_clock: Callable[[], float] = time.time,
         headers: Mapping[str, str] | None = None,
         raise_on_unexpected_status: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         super().__init__(
             channel_id=channel_id,
@@ -217,7 +220,7 @@ class FrontChannelClient(_SyncRequests, _ChannelClientBase, Resources):
             transport = install_deadline(
                 httpx.HTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
             )
-        guarded = GuardTransport(transport, deadline=DEFAULT_DEADLINE, max_body_size=DEFAULT_MAX_BODY_SIZE)
+        guarded = GuardTransport(transport, deadline=deadline, max_body_size=max_body_size)
         signed = ChannelSigningTransport(guarded, self._credentials, self._policy)
         limited: httpx.BaseTransport = (
             signed if self.limiter is None else LimitingTransport(signed, self.limiter, base_url=base_url)
@@ -271,6 +274,8 @@ class AsyncFrontChannelClient(_AsyncRequests, _ChannelClientBase, AsyncResources
         wall_clock: Callable[[], float] = time.time,
         headers: Mapping[str, str] | None = None,
         raise_on_unexpected_status: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         super().__init__(
             channel_id=channel_id,
@@ -294,9 +299,7 @@ class AsyncFrontChannelClient(_AsyncRequests, _ChannelClientBase, AsyncResources
         )
         if transport is None:
             transport = httpx.AsyncHTTPTransport(proxy=_network_proxy(base_url, proxy), verify=verify)
-        guarded = AsyncGuardTransport(
-            transport, deadline=DEFAULT_DEADLINE, max_body_size=DEFAULT_MAX_BODY_SIZE
-        )
+        guarded = AsyncGuardTransport(transport, deadline=deadline, max_body_size=max_body_size)
         signed = AsyncChannelSigningTransport(guarded, self._credentials, self._policy)
         limited: httpx.AsyncBaseTransport = (
             signed

@@ -27,7 +27,7 @@ from front_client import (
     ServerError,
 )
 from front_client.channel_auth import MissingAppCredentialsError
-from front_client.errors import ForeignHostError
+from front_client.errors import ForeignHostError, MalformedResponseError
 from front_client.testing import EmulatorResponse, FrontEmulator, sequence
 
 from tests.contract.fakes import FakeClock
@@ -298,3 +298,16 @@ def test_a_refusal_is_the_core_client_s_error_naming_the_scope(emulator: FrontEm
         sync_inbound_message.sync(CHANNEL_ID, client=client, body=MESSAGE)
     assert refused.value.status == 403 and "messages:write" in str(refused.value)
     assert f"/channels/{CHANNEL_ID}/inbound_messages" in str(refused.value)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_the_body_cap_of_the_core_client_applies(
+    asynchronous: bool, emulator: FrontEmulator, route: JWTCheckingRoute
+) -> None:
+    client = make_client(asynchronous, base_url=emulator.base_url, max_body_size=8)
+    try:
+        with pytest.raises(MalformedResponseError):
+            await send(client)
+    finally:
+        await close(client)
+    assert len(route.claims) == 1  # sent once, signed, and its answer refused past 8 bytes
