@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from front_client.errors import PaginationError
 from front_client.pagination import MAX_LIMIT
-from front_core_api.api.conversations import list_conversations
+from front_core_api.api.conversations import get_conversation_by_id, list_conversations
 
 from .conftest import Driver, Recorded, Reply
 
@@ -89,3 +90,47 @@ async def test_without_max_items_no_limit_is_sent(api: Driver) -> None:
     items = await api.collect(api.client(), [], list_conversations)
     assert len(items) == 6
     assert [r.query.get("limit") for r in api.front.requests] == [None, None]  # Front's default page size
+
+
+async def test_max_pages_zero_sends_nothing_and_one_sends_one(api: Driver) -> None:
+    pages_of(api, per_page=2, pages=3)
+    client = api.client()
+    assert await api.collect(client, [], list_conversations, max_pages=0) == []
+    assert api.front.requests == []
+    assert len(await api.collect(client, [], list_conversations, max_pages=1)) == 2
+    assert len(api.front.requests) == 1
+    assert len(await api.collect(client, [], list_conversations, max_pages=2)) == 4
+    assert len(api.front.requests) == 3
+
+
+async def test_max_empty_pages_of_one_stops_at_the_first_empty_page_that_links_on(api: Driver) -> None:
+    pages_of(api, per_page=0, pages=3)
+    with pytest.raises(PaginationError) as stopped:
+        await api.collect(api.client(), [], list_conversations, max_empty_pages=1)
+    assert str(stopped.value) == (
+        "list_conversations: 1 empty pages in a row, each linking to another: stopped (the server's "
+        "next links make no progress). The items of earlier pages were yielded; max_empty_pages= allows "
+        "longer runs."
+    )
+    assert len(api.front.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [({"max_pages": -1}, "max_pages must be >= 0"), ({"max_empty_pages": 0}, "max_empty_pages must be >= 1")],
+)
+async def test_bad_page_limits_are_refused_with_their_rule(
+    api: Driver, option: dict[str, int], says: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        api.client().paginate(list_conversations, **option)
+    assert str(refused.value) == says
+    assert api.front.requests == []
+
+
+async def test_an_operation_that_answers_no_list_is_refused_by_name(api: Driver) -> None:
+    with pytest.raises(TypeError) as refused:
+        api.client().paginate(get_conversation_by_id)
+    assert str(refused.value) == (
+        "get_conversation_by_id does not answer a list (no _results): it cannot be paginated"
+    )

@@ -6,7 +6,7 @@ import logging
 
 import httpx
 import pytest
-from front_client import RateLimitError, RetryPolicy, ServerError
+from front_client import FrontConnectionError, RateLimitError, RetryPolicy, ServerError
 from front_client.transport import AsyncRetryTransport, RetryTransport
 from front_core_api.api.conversations import get_conversation_by_id
 
@@ -69,8 +69,9 @@ async def test_retries_stop_when_the_next_wait_would_pass_max_total_wait(api: Dr
 
 async def test_a_connection_failure_with_no_budget_left_is_raised(api: Driver) -> None:
     api.front.on("GET", PATH, Reply(drop=True))
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(FrontConnectionError) as caught:  # the client's typed error, the httpx one its cause
         await api.call(api.client(max_total_wait=0.1), get_conversation_by_id, "cnv_1")
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
     assert api.front.count("GET", PATH) == 1
     assert api.sleeps == []
 
