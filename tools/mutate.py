@@ -99,8 +99,18 @@ MODULES: tuple[Module, ...] = (
     ),
     Module("webhooks.py", ("tests/webhooks/test_verify.py", "tests/webhooks/test_servers.py")),
     Module("channel_auth.py", ("tests/channel/test_credentials.py", "tests/channel/test_client.py")),
-    Module("_resource.py", ("tests/facade/test_resources.py", "tests/facade/test_names.py")),
-    Module("network.py", ("tests/faults/test_deadline.py", "tests/faults/test_hostile_bodies.py")),
+    Module(
+        "_resource.py",
+        ("tests/facade/test_attachments.py", "tests/facade/test_resources.py", "tests/facade/test_names.py"),
+    ),
+    Module(
+        "network.py",
+        (
+            "tests/faults/test_guard_transport.py",
+            "tests/faults/test_deadline.py",
+            "tests/faults/test_hostile_bodies.py",
+        ),
+    ),
 )
 
 # mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), grouped for the summary.
