@@ -42,7 +42,7 @@ def test_a_path_is_read_and_named_by_its_last_component(
 
 def test_bytes_and_unnamed_streams_are_called_attachment(front_emulator: FrontEmulator) -> None:
     fd_named = io.BytesIO(b"three")
-    fd_named.name = 7  # type: ignore[attr-defined]  # what open(fd) gives: not a file name
+    fd_named.name = 7  # what open(fd) gives: not a file name
     parts = sent_parts(front_emulator, attachments=[b"one", bytearray(b"two"), fd_named, io.BytesIO(b"four")])
     assert parts == [("attachment", b"one"), ("attachment", b"two"), ("attachment", b"three"),
                      ("attachment", b"four")]  # fmt: skip
@@ -58,6 +58,6 @@ def test_anything_else_is_refused_naming_its_type_before_sending(front_emulator:
         FrontClient("test-token", base_url=front_emulator.base_url) as client,
         pytest.raises(TypeError) as refused,
     ):
-        client.messages.create_reply("cnv_1", body="files", attachments=[42])
+        client.messages.create_reply("cnv_1", body="files", attachments=[42])  # type: ignore[list-item]
     assert str(refused.value) == "an attachment is a path, bytes or a binary file, not int"
     assert front_emulator.requests == []
