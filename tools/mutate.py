@@ -89,7 +89,12 @@ MODULES: tuple[Module, ...] = (
     Module(
         "errors.py",
         (
+            "tests/overlay/test_scrubber.py",
             "tests/overlay/test_error_texts.py",
+            "tests/faults/test_error_bodies.py",
+            "tests/faults/test_exception_family.py",
+            "tests/faults/test_secrets.py",
+            "tests/faults/test_path_parameters.py",
             "tests/limiter/test_core.py",
             "tests/overlay/test_errors.py",
             "tests/overlay/test_malformed_responses.py",
