@@ -134,3 +134,28 @@ async def test_an_operation_that_answers_no_list_is_refused_by_name(api: Driver)
     assert str(refused.value) == (
         "get_conversation_by_id does not answer a list (no _results): it cannot be paginated"
     )
+
+
+async def test_next_links_that_differ_only_in_a_percent_escape_are_different_pages(api: Driver) -> None:
+    following = {None: "%41", "A": "%42", "B": None}  # ?page_token=%41, then %42: not the same page
+
+    def route(request: Recorded) -> Reply:
+        token = request.query.get("page_token", [None])[0]
+        after = following[token]
+        link = None if after is None else f"{api.front.url}/conversations?page_token={after}"
+        return Reply(json={"_pagination": {"next": link}, "_results": [{"id": f"cnv_{token}"}]})
+
+    api.front.on("GET", "/conversations", route)
+    items = await api.collect(api.client(), [], list_conversations)
+    assert [item.id for item in items] == ["cnv_None", "cnv_A", "cnv_B"]
+
+
+async def test_a_next_link_that_is_not_a_url_is_a_pagination_error_naming_the_operation(api: Driver) -> None:
+    link = "http://h:abc/conversations?page_token=p2"
+    api.front.on(
+        "GET", "/conversations", Reply(json={"_pagination": {"next": link}, "_results": [{"id": "c"}]})
+    )
+    with pytest.raises(PaginationError) as refused:
+        await api.collect(api.client(), [], list_conversations)
+    assert str(refused.value) == "list_conversations: the next link is not a URL (Invalid port: 'abc')"
+    assert len(api.front.requests) == 1
