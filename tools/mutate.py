@@ -106,7 +106,12 @@ MODULES: tuple[Module, ...] = (
     Module("channel_auth.py", ("tests/channel/test_credentials.py", "tests/channel/test_client.py")),
     Module(
         "_resource.py",
-        ("tests/facade/test_attachments.py", "tests/facade/test_resources.py", "tests/facade/test_names.py"),
+        (
+            "tests/facade/test_operations.py",
+            "tests/facade/test_attachments.py",
+            "tests/facade/test_resources.py",
+            "tests/facade/test_names.py",
+        ),
     ),
     Module(
         "network.py",
