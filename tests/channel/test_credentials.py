@@ -69,6 +69,8 @@ def test_the_environment_is_read_for_the_uid_and_the_secret(monkeypatch: pytest.
 def test_a_whole_number_lifetime_is_kept_as_seconds_and_a_bad_one_is_named() -> None:
     credentials = ChannelCredentials(**CREDENTIALS, jwt_lifetime=5)
     assert credentials.jwt_lifetime == 5.0 and isinstance(credentials.jwt_lifetime, float)
+    assert ChannelCredentials(**CREDENTIALS, jwt_lifetime=1).jwt_lifetime == 1.0  # short, but positive
+    assert ChannelCredentials(**CREDENTIALS, jwt_lifetime=0.5).jwt_lifetime == 0.5
     with pytest.raises(ValueError) as refused:
         ChannelCredentials(**CREDENTIALS, jwt_lifetime=0)
     assert str(refused.value) == "jwt_lifetime must be a positive number of seconds, not 0"
