@@ -102,3 +102,14 @@ async def test_a_malformed_success_is_the_client_s_own_error(
             await settle(conversations.list(max_items=3))
         else:
             await settle(conversations.with_raw_response.list(max_items=3))
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+async def test_the_first_raw_page_asks_for_max_items_as_its_page_size(
+    flavour: str, front_emulator: FrontEmulator
+) -> None:
+    page = EmulatorResponse(200, {"_pagination": {"next": None}, "_results": []})
+    front_emulator.route("GET", "/conversations", lambda _r: page)
+    raw = await settle(client_of(flavour, front_emulator).conversations.with_raw_response.list(max_items=3))
+    assert raw.status_code == 200
+    assert front_emulator.requests[0].query["limit"] == ["3"]
