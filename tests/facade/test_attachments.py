@@ -61,3 +61,12 @@ def test_anything_else_is_refused_naming_its_type_before_sending(front_emulator:
         client.messages.create_reply("cnv_1", body="files", attachments=[42])  # type: ignore[list-item]
     assert str(refused.value) == "an attachment is a path, bytes or a binary file, not int"
     assert front_emulator.requests == []
+
+
+def test_a_single_file_field_takes_one_file_not_a_list(front_emulator: FrontEmulator) -> None:
+    front_emulator.route("PATCH", "/contacts/{id}", lambda _r: EmulatorResponse(204))
+    with FrontClient("test-token", base_url=front_emulator.base_url) as client:
+        client.contacts.update("crd_1", avatar=b"\x89PNG")
+    body = front_emulator.requests[-1].body
+    assert re.findall(rb'name="avatar"; filename="([^"]*)"', body) == [b"attachment"]
+    assert b"\x89PNG" in body

@@ -35,6 +35,10 @@ def test_an_operation_sends_query_arguments_apart_from_the_body_and_drops_those_
         "conversation_id": "cnv_1",
         "body": AddConversationFollowersBody(teammate_ids=["tea_1"]),
     }
+    assert FOLLOWERS.arguments(path, {"teammate_ids": []}) == {  # a query argument not given at all
+        "conversation_id": "cnv_1",
+        "body": AddConversationFollowersBody(teammate_ids=[]),
+    }
     assert FOLLOWERS.module.__name__ == "front_core_api.api.conversations.add_conversation_followers"
     assert FOLLOWERS.model is AddConversationFollowersBody
     assert (FOLLOWERS.method, FOLLOWERS.query, FOLLOWERS.files) == ("conversations.add_followers",
@@ -45,6 +49,7 @@ def test_without_a_body_model_only_the_arguments_given_are_passed() -> None:
     listing = Operation("front_core_api.api.conversations.list_conversations", "conversations.list")
     assert listing.arguments({}, {"q": "status:open", "limit": None}) == {"q": "status:open"}
     assert listing.body_model is None and listing.body_required is False
+    assert listing.module.__name__ == "front_core_api.api.conversations.list_conversations"
 
 
 def test_a_body_is_built_only_when_required_or_given() -> None:
