@@ -64,6 +64,8 @@ MODULES: tuple[Module, ...] = (
             "tests/overlay/test_pagination_inputs.py",
             "tests/overlay/test_pagination_drift.py",
             "tests/overlay/test_pagination.py",
+            "tests/faults/test_pagination_loops.py",
+            "tests/faults/test_secrets.py",
         ),
     ),
     Module(
@@ -73,6 +75,7 @@ MODULES: tuple[Module, ...] = (
             "tests/overlay/test_redirects.py",
             "tests/overlay/test_client.py",
             "tests/overlay/test_pagination.py",
+            "tests/faults/test_secrets.py",
         ),
     ),
     Module(
@@ -86,7 +89,12 @@ MODULES: tuple[Module, ...] = (
     Module(
         "errors.py",
         (
+            "tests/overlay/test_scrubber.py",
             "tests/overlay/test_error_texts.py",
+            "tests/faults/test_error_bodies.py",
+            "tests/faults/test_exception_family.py",
+            "tests/faults/test_secrets.py",
+            "tests/faults/test_path_parameters.py",
             "tests/limiter/test_core.py",
             "tests/overlay/test_errors.py",
             "tests/overlay/test_malformed_responses.py",
@@ -94,6 +102,28 @@ MODULES: tuple[Module, ...] = (
             "tests/overlay/test_retries.py",
         ),
     ),
+    Module("webhooks.py", ("tests/webhooks/test_verify.py",)),  # test_servers.py runs the README: not copied
+    Module("channel_auth.py", ("tests/channel/test_credentials.py", "tests/channel/test_client.py")),
+    Module(
+        "_resource.py",
+        (
+            "tests/facade/test_operations.py",
+            "tests/facade/test_attachments.py",
+            "tests/facade/test_resources.py",
+            "tests/facade/test_names.py",
+        ),
+    ),
+    # Not yet in the table: network.py (376 mutants; its fast tests: tests/faults/test_guard_transport.py,
+    # then test_deadline.py and test_hostile_bodies.py). A first, interrupted run killed 81 of the first
+    # 129 mutants; its survivors are not explained yet. Add it back as below once they are.
+    #     Module(
+    #         "network.py",
+    #         (
+    #             "tests/faults/test_guard_transport.py",
+    #             "tests/faults/test_deadline.py",
+    #             "tests/faults/test_hostile_bodies.py",
+    #         ),
+    #     ),
 )
 
 # mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), grouped for the summary.
@@ -123,6 +153,7 @@ source_paths = ["src"]
 only_mutate = ["src/front_client/{module.path}"]
 pytest_add_cli_args_test_selection = [{selection}]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:recording", "-p", "tests.mutation_speedups"]
+also_copy = ["tools", "spec"]
 use_git_change_detection = false
 track_dependencies = false
 
@@ -142,6 +173,8 @@ def _lay_out(module: Module) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "cassettes")
     shutil.copytree(PACKAGE, work / "src" / "front_client", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    for helper in ("tools", "spec"):  # some tests import tools (e.g. the spec pin): ours, no spec text
+        shutil.copytree(ROOT / helper, work / helper, ignore=ignore)
     (work / "tests" / "mutation_speedups.py").write_text(SPEEDUPS, encoding="utf-8")
     (work / "pyproject.toml").write_text(_pyproject(module), encoding="utf-8")
     return work

@@ -160,3 +160,19 @@ def test_a_placeholder_too_short_to_be_a_token_does_not_garble_messages() -> Non
     )
     scrubbed = Scrubber(["tok_9f8e"]).text("refused tok_9f8e and tok_9f8e in a query ?t=tok_9f8e")
     assert "tok_9f8e" not in scrubbed and scrubbed.count("<redacted>") == 3
+
+
+async def test_a_next_link_holding_the_token_only_percent_encoded_is_not_followed(api: Driver) -> None:
+    spelled = "".join(f"%{ord(character):02X}" for character in TOKEN)  # no plain copy of the token
+
+    def route(request: Recorded) -> Reply:
+        following = f"{api.front.url}/conversations?page_token=p2&echo={spelled}"
+        return Reply(json={"_pagination": {"next": following}, "_results": [{"id": "cnv_1"}]})
+
+    api.front.on("GET", "/conversations", route)
+    with pytest.raises(SecretInUrlError) as caught:
+        await api.collect(api.client(), [], list_conversations)
+    assert str(caught.value).startswith("refusing to send a request whose URL holds the API token: http")
+    assert str(caught.value).endswith("The token is only ever sent in the Authorization header.")
+    assert TOKEN not in everything_in(caught.value) and spelled not in str(caught.value)
+    assert len(api.front.requests) == 1

@@ -507,3 +507,20 @@ def test_a_wait_on_another_response_is_not_refused_by_max_wait() -> None:
 def test_a_state_this_client_cannot_read_is_refused(raw: str | bytes) -> None:
     with pytest.raises(UnreadableState):
         LimiterState.from_json(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("not json{", "not JSON (Expecting value"),
+        ("[1, 2]", "a JSON list, not an object"),
+        ('{"limit": 5, "sliding": true, "extra": 1}', "unknown field(s) 'extra', 'sliding'"),
+        ('{"limit": "5"}', "field 'limit' has an unusable value '5'"),
+        ("{}", "no 'limit'"),
+    ],
+)
+def test_an_unreadable_state_says_what_is_wrong_with_it(raw: str, says: str) -> None:
+    """The reason reaches the log when a shared state is replaced: it names what was found."""
+    with pytest.raises(UnreadableState) as refused:
+        LimiterState.from_json(raw)
+    assert str(refused.value).startswith(says)

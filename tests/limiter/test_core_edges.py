@@ -400,3 +400,100 @@ def test_the_reset_margin_extends_the_window_a_tier_waiter_can_still_use() -> No
     core = synced(policy)  # our window ends at 10.0, used until 11.0
     core.observe(9.5, grant(core, 9.5, *EXPORT), 200, RateHeaders())
     assert wait(core, 9.5, *EXPORT).holds_global  # frees at 10.5 < 11.0
+
+
+# -- how many of a tier's requests fit before an instant (the shells' fairness) -----------------------------
+def test_a_free_tier_fits_its_rate_from_now_until_the_instant() -> None:
+    """Tier 2 is 3 per 1.0 s: until 0.5 its 3 free slots; until 2.5, each slot again at 1.0 and 2.0."""
+    core = synced()
+    assert core.tier_slots_before(0.0, "2", 0.5) == 3
+    assert core.tier_slots_before(0.0, "2", 2.5) == 9
+    assert core.tier_slots_before(0.0, "1", 2.5) == 3
+    assert core.tier_slots_before(0.0, "2", 0.0) == 0  # nothing fits before now
+    assert core.tier_slots_before(0.0, "9", 5.0) == 0  # no such tier
+
+
+def test_a_sent_request_s_slot_frees_a_period_after_it() -> None:
+    core = synced()
+    core.observe(0.0, grant(core, 0.0, *PATCH), 200, RateHeaders())  # counted from 0.0: free again at 1.0
+    assert core.tier_slots_before(0.2, "2", 0.5) == 2
+    assert core.tier_slots_before(0.2, "2", 1.5) == 5  # 2 free (at 0.2 and 1.2 each) + the sent one's at 1.0
+
+
+def test_a_request_in_flight_frees_its_slot_a_period_from_now() -> None:
+    core = synced()
+    grant(core, 0.0, *PATCH)  # in flight, never answered yet
+    assert core.tier_slots_before(0.5, "2", 1.0) == 2
+    assert core.tier_slots_before(0.5, "2", 1.6) == 5  # 2 free (at 0.5 and 1.5) + the in-flight one's at 1.5
+
+
+def test_the_tier_margin_lengthens_the_period_of_every_slot() -> None:
+    policy = RateLimitPolicy(learn_from_headers=False, tier_margin_seconds=0.5, tier_rates={"1": (1, 1.0)})
+    core = LimiterCore(policy)
+    assert core.tier_slots_before(0.0, "1", 3.1) == 3  # at 0.0, 1.5 and 3.0 (a period of 1.5 s)
+    core.observe(0.0, grant(core, 0.0, *EXPORT), 200, RateHeaders())
+    assert core.tier_slots_before(0.0, "1", 3.1) == 2  # at 1.5 and 3.0
+
+
+def test_a_tier_pause_delays_every_slot_to_its_end() -> None:
+    core = synced()
+    core.observe(1.0, grant(core, 1.0, *PATCH), 429, too_many(2.0, tier="2"))  # paused until 3.0
+    assert core.tier_slots_before(1.0, "2", 3.0) == 0
+    assert core.tier_slots_before(1.0, "2", 3.5) == 3
+
+
+# -- max_wait: the refusal names the wait it refused --------------------------------------------------------
+def refused(
+    core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: Any
+) -> Refusal:
+    result = core.try_acquire(now, method, path, **kw)
+    assert isinstance(result, Refusal), result
+    return result
+
+
+def test_max_wait_refuses_the_rest_of_a_global_pause_and_waits_one_exactly_that_long() -> None:
+    core = synced()
+    core.observe(1.0, grant(core, 1.0), 429, too_many(5.0))  # paused until 6.0
+    assert refused(core, 2.0, max_wait=3.9) == Refusal(4.0, "global", "wait")
+    assert wait(core, 2.0, max_wait=4.0).seconds == pytest.approx(4.0)
+
+
+def test_max_wait_refuses_the_rest_of_a_tier_pause_naming_the_tier() -> None:
+    core = synced()
+    core.observe(1.0, grant(core, 1.0, *PATCH), 429, too_many(2.0, tier="2"))  # tier 2 paused until 3.0
+    assert refused(core, 2.0, *PATCH, max_wait=0.5) == Refusal(1.0, "2", "wait")
+
+
+def test_max_wait_refuses_a_busy_tier_for_the_time_until_its_slot_frees() -> None:
+    core = synced()
+    core.observe(1.0, grant(core, 1.0, *EXPORT), 200, RateHeaders())  # tier 1 free again at 2.0
+    assert refused(core, 1.5, *EXPORT, max_wait=0.1) == Refusal(0.5, "1", "wait")
+
+
+def test_max_wait_counts_the_reset_margin_of_a_spent_window() -> None:
+    policy = RateLimitPolicy(
+        global_limit=5, window_seconds=10.0, reset_margin_seconds=0.5, tier_margin_seconds=0.0
+    )
+    core = synced(policy)
+    while isinstance(core.try_acquire(1.0, "GET", "/contacts"), Permit):
+        pass
+    assert refused(core, 2.0, max_wait=1.0) == Refusal(8.5, "global", "wait")  # 10.0 + 0.5
+
+
+# -- an outlier window end, at its bounds -------------------------------------------------------------------
+def test_a_window_end_exactly_one_window_ahead_is_no_outlier_a_short_late_reset_is_stale() -> None:
+    core = synced()  # window ends at 10.0
+    poisoned, late = grant(core, 1.0), grant(core, 1.0)
+    core.observe(1.0, poisoned, 200, RateHeaders(5, 2, 1e9))
+    assert core.state.window_end == pytest.approx(21.0)  # believed up to 2 windows
+    core.observe(11.0, late, 200, RateHeaders(5, 2, 2.0))  # ours ends 10.0 s on: a window can
+    assert core.state.window_end == 21.0
+
+
+def test_the_reset_margin_widens_what_a_window_end_may_be_before_it_is_an_outlier() -> None:
+    policy = RateLimitPolicy(
+        global_limit=5, window_seconds=10.0, reset_margin_seconds=1.0, tier_margin_seconds=0.0
+    )
+    core = synced(policy)  # window ends at 10.0
+    core.observe(0.5, grant(core, 0.5), 200, RateHeaders(5, 2, 2.0))  # 9.5 s ahead: within 10 + 1
+    assert core.state.window_end == 10.0

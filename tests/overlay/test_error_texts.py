@@ -324,3 +324,24 @@ def test_empty_fields_of_fronts_error_are_absent_not_empty() -> None:
     body = b'{"_error": {"title": "", "message": ""}}'
     error = error_from_response(response(404, body, "application/json"))
     assert (error.title, error.message) == ("Not Found", None)
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("<title>At the start</title><p>x</p>", "At the start"),
+        ("<title>First</title><title>Second</title>", "First"),
+        ("</title> stray <title>Real</title> after </title>", "Real"),
+        ("<p>before</p><title>no end", "before no end"),
+        ("<script>hidden</script>shown", "shown"),
+        ("<script>1</script>a<script>2</script>b<script>3</script>c", "a b c"),
+        ("<script>1</script> kept </script> end", "kept end"),
+        ("a <script>x</script> b <script>never closed", "a b"),
+        ("a <script>x</script", "a"),
+        ("<style>s</style>x<script>y</script>z<style>t</style>w", "x z w"),
+    ],
+)
+def test_the_message_of_an_html_page(page: str, message: str) -> None:
+    """A title wherever it is (the first one); else the text without scripts, styles (an unclosed one runs
+    to the end) or tags."""
+    assert error_from_response(response(503, page.encode())).message == message

@@ -69,7 +69,7 @@ async def test_retries_stop_when_the_next_wait_would_pass_max_total_wait(api: Dr
 
 async def test_a_connection_failure_with_no_budget_left_is_raised(api: Driver) -> None:
     api.front.on("GET", PATH, Reply(drop=True))
-    with pytest.raises(FrontConnectionError) as caught:
+    with pytest.raises(FrontConnectionError) as caught:  # the client's typed error, the httpx one its cause
         await api.call(api.client(max_total_wait=0.1), get_conversation_by_id, "cnv_1")
     assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
     assert api.front.count("GET", PATH) == 1
@@ -135,3 +135,13 @@ async def test_max_total_wait_counts_every_wait_of_the_request(api: Driver) -> N
         await api.call(api.client(max_total_wait=150, max_retries=5), get_conversation_by_id, "cnv_1")
     assert api.sleeps == [60.0, 60.0]  # a third 60 s would make 180 s in all
     assert api.front.count("GET", PATH) == 3
+
+
+@pytest.mark.parametrize(
+    ("max_retries", "wording"), [(0, "gave up after 1 attempt"), (1, "gave up after 2 attempts")]
+)
+async def test_giving_up_counts_the_attempts_in_words(api: Driver, max_retries: int, wording: str) -> None:
+    api.front.on("GET", PATH, Reply(503, json=error_body(503, "Unavailable", "down")))
+    with pytest.raises(ServerError) as caught:
+        await api.call(api.client(max_retries=max_retries), get_conversation_by_id, "cnv_1")
+    assert str(caught.value).endswith(wording)

@@ -198,3 +198,67 @@ def test_a_validation_request_gets_its_challenge_back() -> None:
 @pytest.mark.parametrize("headers", [{}, {"X-Front-Challenge": "  "}, app_headers()])
 def test_any_other_request_gets_no_challenge_reply(headers: dict[str, str]) -> None:
     assert challenge_reply(headers) is None
+
+
+# What a failure says, and the edges of the options.
+
+
+def test_a_stale_or_future_request_says_by_how_much_and_the_tolerance() -> None:
+    with pytest.raises(WebhookVerificationError) as stale:
+        verify_app_request(APP_BODY, app_headers(timestamp=str(int((NOW - 312) * 1000))), APP_SECRET, now=NOW)
+    assert str(stale.value) == "the request is 312 s old by its X-Front-Request-Timestamp (tolerance 300 s)"
+    with pytest.raises(WebhookVerificationError) as future:
+        verify_app_request(APP_BODY, app_headers(timestamp=str(int((NOW + 42) * 1000))), APP_SECRET,
+                           tolerance=30, now=NOW)  # fmt: skip
+    assert str(future.value) == "the request's X-Front-Request-Timestamp is 42 s ahead (tolerance 30 s)"
+
+
+def test_each_failure_names_its_header_in_its_message() -> None:
+    cases = {
+        "missing_header": ({"X-Front-Request-Timestamp": APP_TIMESTAMP}, "the X-Front-Signature header is "
+                           "missing or empty"),
+        "malformed_signature": ({**app_headers(), "X-Front-Signature": "%%%="},
+                                "the X-Front-Signature header is not base64"),
+        "malformed_timestamp": (app_headers(timestamp="17645904e3"),
+                                "the X-Front-Request-Timestamp header is not a UNIX time in ms"),
+    }  # fmt: skip
+    for check, (headers, message) in cases.items():
+        with pytest.raises(WebhookVerificationError) as failed:
+            verify_app_request(APP_BODY, headers, APP_SECRET, now=NOW)
+        assert (failed.value.check, str(failed.value)) == (check, message)
+    with pytest.raises(WebhookVerificationError) as bad:
+        verify_rule_webhook(RULE_BODY, RULE_SIGNATURE, RULE_SECRET + "x")
+    assert str(bad.value) == (
+        "the X-Front-Signature header does not match the body: another secret signed it, or the body was "
+        "changed (verify the raw bytes, before any parsing)"
+    )
+
+
+def test_a_tolerance_of_zero_takes_only_the_instant_of_signing_and_a_negative_one_is_refused() -> None:
+    signed_at = int(APP_TIMESTAMP) / 1000
+    assert verify_app_request(APP_BODY, app_headers(), APP_SECRET, tolerance=0, now=signed_at)
+    with pytest.raises(WebhookVerificationError) as late:
+        verify_app_request(APP_BODY, app_headers(), APP_SECRET, tolerance=0, now=signed_at + 0.001)
+    assert late.value.check == "stale"
+    with pytest.raises(ValueError) as refused:
+        verify_app_request(APP_BODY, app_headers(), APP_SECRET, tolerance=-1, now=NOW)
+    assert str(refused.value) == "tolerance must be >= 0 seconds, not -1"
+
+
+def test_header_values_are_read_without_surrounding_blanks() -> None:
+    headers = {"X-Front-Signature": f" {APP_SIGNATURE}\t", "X-Front-Request-Timestamp": f" {APP_TIMESTAMP} "}
+    assert verify_app_request(APP_BODY, headers, APP_SECRET, now=NOW)
+    assert verify_rule_webhook(RULE_BODY, f"  {RULE_SIGNATURE} ", RULE_SECRET)
+    reply = challenge_reply({"X-Front-Challenge": " c7f1 "})
+    assert reply is not None and reply.body == b"c7f1"
+
+
+def test_the_secret_s_error_and_a_decoded_body_s_say_what_to_do() -> None:
+    with pytest.raises(ValueError) as empty:
+        verify_app_request(APP_BODY, app_headers(), b"", now=NOW)
+    assert str(empty.value) == "the secret to verify Front's signature with is empty"
+    with pytest.raises(TypeError) as decoded:
+        verify_rule_webhook(RULE_BODY.decode(), RULE_SIGNATURE, RULE_SECRET)  # type: ignore[arg-type]
+    assert str(decoded.value) == (
+        "body must be the raw bytes received (a decoded or re-serialized body cannot be verified)"
+    )
