@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 from front_client import FrontClient
+from front_client.testing import EmulatorResponse, FrontEmulator
 from front_core_api.types import File
-
-from tests.emulator.server import EmulatorResponse, FrontEmulator
 
 
 def sent_parts(emulator: FrontEmulator, **arguments: Any) -> list[tuple[str, bytes]]:

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from front_client import AsyncFrontClient, FrontClient, MalformedResponseError
 from front_client._resource import Operation
+from front_client.testing import EmulatorResponse, FrontEmulator
 from front_core_api.models import AddConversationFollowersBody, UpdateConversation
-
-from tests.emulator.server import EmulatorResponse, FrontEmulator
 
 FOLLOWERS = Operation(
     "front_core_api.api.conversations.add_conversation_followers",
