@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from front_client.testing import EmulatorLimits, FrontEmulator
 
-from tests.contract.conftest import CASSETTES, FILTERED, TOKEN_HEADERS, VOLATILE_HEADERS
+from tests.contract.conftest import CASSETTES, FILTERED, TOKEN_HEADERS, response_scrubber
 
 from .jwt_check import JWTCheckingRoute
 
@@ -39,20 +39,8 @@ def scrub_text(value: str) -> str:
     return JWT.sub("<FILTERED>", value.replace(APP_SECRET, "<FILTERED>"))
 
 
-def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """Volatile headers dropped; the app secret and any JWT (a server echoing one) filtered out."""
-    headers = response.get("headers", {})
-    for name in list(headers):
-        if name.lower() in VOLATILE_HEADERS:
-            del headers[name]
-        else:
-            headers[name] = [scrub_text(value) for value in headers[name]]
-    body = response.get("body", {}).get("string")
-    if isinstance(body, bytes):
-        response["body"]["string"] = scrub_text(body.decode("utf-8", "surrogateescape")).encode(
-            "utf-8", "surrogateescape"
-        )
-    return response
+# Volatile headers dropped; the app secret and any JWT (a server echoing one) filtered out.
+scrub_response = response_scrubber(scrub_text)
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from front_client import FrontChannelClient
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
 from tests.contract.conftest import FILTERED
-from tests.contract.fakes import FakeClock
+from tests.contract.fakes import FakeClock, loopback_server
 
 from .conftest import APP_SECRET, APP_UID, CHANNEL_CASSETTES, CHANNEL_ID, CHANNEL_PRISM_URL, JWT
 from .test_client import MESSAGE
@@ -74,13 +73,8 @@ class EchoHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_server(EchoHandler) as url:
+        yield url
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,25 +52,33 @@ def secrets() -> list[str]:
     return [TEST_TOKEN, *([live] if len(live) >= 8 else [])]
 
 
-def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = response.get("headers", {})
-    for name in list(headers):
-        if name.lower() in VOLATILE_HEADERS:
-            del headers[name]
-        else:
-            headers[name] = [_scrub_text(value) for value in headers[name]]
-    body = response.get("body", {}).get("string")
-    if isinstance(body, bytes):
-        for secret in secrets():
-            body = body.replace(secret.encode(), b"<FILTERED>")
-        response["body"]["string"] = body
-    return response
+def response_scrubber(scrub_text: Callable[[str], str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """vcrpy's ``before_record_response``: volatile headers dropped, ``scrub_text`` applied to every other
+    header value and to the body (bytes kept as they were, bar what it replaces)."""
+
+    def scrub(response: dict[str, Any]) -> dict[str, Any]:
+        headers = response.get("headers", {})
+        for name in list(headers):
+            if name.lower() in VOLATILE_HEADERS:
+                del headers[name]
+            else:
+                headers[name] = [scrub_text(value) for value in headers[name]]
+        body = response.get("body", {}).get("string")
+        if isinstance(body, bytes):
+            text = scrub_text(body.decode("utf-8", "surrogateescape"))
+            response["body"]["string"] = text.encode("utf-8", "surrogateescape")
+        return response
+
+    return scrub
 
 
 def _scrub_text(value: str) -> str:
     for secret in secrets():
         value = value.replace(secret, "<FILTERED>")
     return value
+
+
+scrub_response = response_scrubber(_scrub_text)
 
 
 def recording(config: pytest.Config) -> bool:

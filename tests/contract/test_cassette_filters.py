@@ -7,9 +7,8 @@ the token back (in its body and a header), and reads what vcrpy wrote.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +19,7 @@ import vcr  # type: ignore[import-untyped]
 import yaml
 
 from .conftest import FILTERED, TEST_TOKEN
+from .fakes import loopback_server
 
 
 class EchoHandler(BaseHTTPRequestHandler):
@@ -40,13 +40,8 @@ class EchoHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_server(EchoHandler) as url:
+        yield url
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])

@@ -18,21 +18,10 @@ from front_client.limiter import (
 )
 from front_client.limiter.core import LimiterState
 
-POLICY = RateLimitPolicy(
-    global_limit=5,
-    window_seconds=10.0,
-    reset_margin_seconds=0.0,
-    tier_margin_seconds=0.0,
-    tier_rates={"1": (1, 1.0), "2": (3, 1.0)},
-)
+from tests.limiter.test_core import POLICY, grant
+
 PATCH = ("PATCH", "/conversations/cnv_1")
 EXPORT = ("POST", "/exports")
-
-
-def grant(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: Any) -> Permit:
-    result = core.try_acquire(now, method, path, **kw)
-    assert isinstance(result, Permit), result
-    return result
 
 
 def wait(core: LimiterCore, now: float, method: str = "GET", path: str = "/contacts", **kw: Any) -> Wait:
