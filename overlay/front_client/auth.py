@@ -18,19 +18,20 @@ request. Two rules live here because both are about where the token may go:
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
 from urllib.parse import unquote_plus
 
 import httpx
 
-from front_client.errors import ForeignHostError, Scrubber, SecretInUrlError, redact_url
+from front_client.credentials import BearerCredential
+from front_client.errors import ForeignHostError, SecretInUrlError
+from front_client.extensions import FOLLOWED_LINK, REAUTHORIZED, REISSUED
+from front_client.redaction import Scrubber, redact_url
 
-__all__ = ["FOLLOWED_LINK", "FrontAuth", "HostPolicy", "redirect_target"]
+__all__ = ["FrontAuth", "HostPolicy", "redirect_target"]
 
 # Redirects whose meaning is "the same request, at another URL" (301: Front's merged conversations).
 _REISSUED_STATUSES = frozenset({301, 307, 308})
-_REISSUED = "front_reissued"  # request extension marking the one re-issue
-FOLLOWED_LINK = "front_followed_link"  # request extension marking a URL the server gave (a next link)
 
 
 class HostPolicy:
@@ -63,37 +64,73 @@ def redirect_target(request: httpx.Request, response: httpx.Response) -> httpx.U
 
     Shared by the auth flow (which re-issues) and the error hook (which lets exactly these pass).
     """
-    if response.status_code not in _REISSUED_STATUSES or request.extensions.get(_REISSUED):
+    if response.status_code not in _REISSUED_STATUSES or request.extensions.get(REISSUED):
         return None
     location = response.headers.get("location")
     return request.url.join(location) if location else None
 
 
 class FrontAuth(httpx.Auth):
-    """``Authorization: Bearer <token>`` for allowed hosts; refuses every other host."""
+    """``Authorization: Bearer <token>`` for allowed hosts; refuses every other host.
 
-    def __init__(self, token: str, policy: HostPolicy) -> None:
-        self._token = token
+    The token comes from a :class:`~front_client.credentials.BearerCredential` for every request. When
+    Front answers ``401`` to it and the credential can refresh (OAuth), the request is re-sent once with the
+    fresh token: a ``401`` was not processed, so this holds for writes too. A second ``401`` is returned
+    (and raised as :class:`~front_client.errors.AuthenticationError`).
+    """
+
+    def __init__(self, credential: BearerCredential, policy: HostPolicy) -> None:
+        self._credential = credential
         self._policy = policy
-        self._scrubber = Scrubber([token])
 
     def __repr__(self) -> str:
-        return "FrontAuth(token=<redacted>)"
+        return f"{type(self).__name__}(<redacted>)"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        self._authorize(request)
-        response = yield request
+    @property
+    def credential(self) -> BearerCredential:
+        return self._credential
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self._check(request)
+        token = self._credential.token()
+        response = yield self._authorize(request, token)
+        if response.status_code == 401 and not request.extensions.get(REAUTHORIZED):
+            fresh = self._credential.refresh(token)
+            if fresh is not None:
+                request.extensions = {**request.extensions, REAUTHORIZED: True}
+                response = yield self._authorize(request, fresh)
+                token = fresh
         target = redirect_target(request, response)
         if target is not None:
-            yield self._authorize(_reissue(request, target))
+            reissued = _reissue(request, target)
+            self._check(reissued)
+            yield self._authorize(reissued, token)
 
-    def _authorize(self, request: httpx.Request) -> httpx.Request:
-        self._policy.check(request.url)
-        if request.extensions.get(_REISSUED) or request.extensions.get(FOLLOWED_LINK):
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        self._check(request)
+        token = await self._credential.atoken()
+        response = yield self._authorize(request, token)
+        if response.status_code == 401 and not request.extensions.get(REAUTHORIZED):
+            fresh = await self._credential.arefresh(token)
+            if fresh is not None:
+                request.extensions = {**request.extensions, REAUTHORIZED: True}
+                response = yield self._authorize(request, fresh)
+                token = fresh
+        target = redirect_target(request, response)
+        if target is not None:
+            reissued = _reissue(request, target)
+            self._check(reissued)
+            yield self._authorize(reissued, token)
+
+    def _check(self, request: httpx.Request) -> None:
+        self._policy.check(request.url)  # before anything is sent: a host that is not Front's
+
+    def _authorize(self, request: httpx.Request, token: str) -> httpx.Request:
+        if request.extensions.get(REISSUED) or request.extensions.get(FOLLOWED_LINK):
             url = str(request.url)
-            if self._token in url or self._token in unquote_plus(url):
-                raise SecretInUrlError(self._scrubber.text(redact_url(unquote_plus(url))))
-        request.headers["Authorization"] = f"Bearer {self._token}"
+            if token in url or token in unquote_plus(url):
+                raise SecretInUrlError(Scrubber([token]).text(redact_url(unquote_plus(url))))
+        request.headers["Authorization"] = f"Bearer {token}"
         return request
 
 
@@ -106,5 +143,5 @@ def _reissue(request: httpx.Request, url: httpx.URL) -> httpx.Request:
         url,
         headers=headers,
         stream=request.stream,
-        extensions={**request.extensions, _REISSUED: True},
+        extensions={**request.extensions, REISSUED: True},
     )

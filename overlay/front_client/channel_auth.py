@@ -24,14 +24,18 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 
 import httpx
 import jwt
 
 from front_client.auth import FrontAuth, HostPolicy
-from front_client.errors import MissingTokenError, Scrubber
+from front_client.credentials import StaticToken
+from front_client.errors import MissingTokenError
+from front_client.redaction import Scrubber
 
 __all__ = [
     "APP_SECRET_ENV",
@@ -50,6 +54,8 @@ APP_UID_ENV = "FRONT_APP_UID"
 # that an intercepted JWT is useless almost at once.
 DEFAULT_JWT_LIFETIME = 10.0
 ALGORITHM = "HS256"
+# JWTs remembered for redaction: more than the attempts in flight at once on one client.
+_REMEMBERED_JWTS = 64
 
 
 class MissingAppCredentialsError(MissingTokenError):
@@ -71,7 +77,7 @@ def _required(value: str | int | None, env: str | None, what: str, argument: str
 class ChannelCredentials:
     """The app UID, the channel ID and the app secret; :meth:`token` signs a new JWT each time."""
 
-    __slots__ = ("_secret", "app_uid", "channel_id", "jwt_lifetime", "wall_clock")
+    __slots__ = ("_lock", "_minted", "_secret", "app_uid", "channel_id", "jwt_lifetime", "wall_clock")
 
     def __init__(
         self,
@@ -89,6 +95,9 @@ class ChannelCredentials:
             raise ValueError(f"jwt_lifetime must be a positive number of seconds, not {jwt_lifetime!r}")
         self.jwt_lifetime = float(jwt_lifetime)
         self.wall_clock = wall_clock
+        # The last JWTs made: a server echoing one back gets it redacted (they are secrets while valid).
+        self._minted: deque[str] = deque(maxlen=_REMEMBERED_JWTS)
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
@@ -107,11 +116,27 @@ class ChannelCredentials:
 
     def token(self) -> str:
         """A new JWT (HS256, signed with the app secret)."""
-        return jwt.encode(self.claims(), self._secret, algorithm=ALGORITHM)
+        minted = jwt.encode(self.claims(), self._secret, algorithm=ALGORITHM)
+        with self._lock:
+            self._minted.append(minted)
+        return minted
+
+    def secrets(self) -> Iterable[str]:
+        """The app secret and the JWTs made lately: what the client's scrubber redacts."""
+        with self._lock:
+            return (self._secret, *self._minted)
 
     def scrubber(self) -> Scrubber:
-        """Redacts the app secret from what the client raises (a server may echo anything back)."""
-        return Scrubber([self._secret])
+        """Redacts the app secret and every recent JWT from what the client raises (a server may echo
+        anything back)."""
+        return Scrubber(sources=[self.secrets])
+
+
+class _NoBearer(StaticToken):
+    """The auth flow's credential for the Channel API: none (the JWT is added under the limiter)."""
+
+    def secrets(self) -> Iterable[str]:
+        return ()
 
 
 class ChannelAuth(FrontAuth):
@@ -119,13 +144,12 @@ class ChannelAuth(FrontAuth):
     the JWT is added per attempt by :class:`ChannelSigningTransport`."""
 
     def __init__(self, policy: HostPolicy) -> None:
-        super().__init__("", policy)
+        super().__init__(_NoBearer(""), policy)
 
     def __repr__(self) -> str:
         return "ChannelAuth(jwt=<per request>)"
 
-    def _authorize(self, request: httpx.Request) -> httpx.Request:
-        self._policy.check(request.url)
+    def _authorize(self, request: httpx.Request, token: str) -> httpx.Request:
         request.headers.pop("authorization", None)  # never a header of the caller's: only our JWT
         return request
 

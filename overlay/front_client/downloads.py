@@ -17,7 +17,7 @@ from front_client import operations
 
 __all__ = ["Destination", "Sink", "Source", "download_request"]
 
-Source = str | operations.Operation
+Source = str | operations.OperationRef
 Destination = str | os.PathLike[str] | IO[bytes]
 
 

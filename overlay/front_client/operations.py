@@ -14,9 +14,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["ListOperation", "Operation", "accepts", "is_list", "request_kwargs", "resolve"]
+__all__ = ["ListOperation", "OperationRef", "accepts", "is_list", "request_kwargs", "resolve"]
 
-Operation = ModuleType | Callable[..., Any]
+OperationRef = ModuleType | Callable[..., Any]
 T = TypeVar("T")
 
 
@@ -29,7 +29,7 @@ class ListOperation(Protocol[T]):
 _REQUIRED = ("_get_kwargs", "_parse_response")
 
 
-def resolve(operation: Operation) -> ModuleType:
+def resolve(operation: OperationRef) -> ModuleType:
     """The generated module behind ``operation`` (itself, or the module defining the function)."""
     module = operation if isinstance(operation, ModuleType) else sys.modules.get(operation.__module__)
     if module is None or not all(callable(getattr(module, name, None)) for name in _REQUIRED):

@@ -27,11 +27,11 @@ from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import httpx
-from front_core_api.client import AuthenticatedClient, Client
+from front_core_api.client import ApiClient
 from front_core_api.types import Unset
 
 from front_client import operations
-from front_client.auth import FOLLOWED_LINK
+from front_client.extensions import FOLLOWED_LINK
 from front_client.errors import FrontClientError, PaginationError
 
 __all__ = ["MAX_EMPTY_PAGES", "MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
@@ -65,8 +65,8 @@ class _PagePlan:
 
     def __init__(
         self,
-        client: AuthenticatedClient | Client,
-        operation: operations.Operation,
+        client: ApiClient,
+        operation: operations.OperationRef,
         arguments: dict[str, Any],
         limit: int | None,
         max_items: int | None,

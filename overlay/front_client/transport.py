@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from front_client.errors import parse_retry_after
+from front_client.extensions import RETRY_NOTE
 from front_client.network import DeadlineExceeded
 
 __all__ = [
@@ -58,8 +59,6 @@ NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
 )
-# Set on a response the retry layer gave up on; the error hook adds it to the exception's message.
-RETRY_NOTE = "front_retry"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 from front_client import ServerError
-from front_client.errors import _EXCERPT_SCAN, _readable_excerpt
+from front_client.bodies import EXCERPT_SCAN as _EXCERPT_SCAN
+from front_client.bodies import readable_excerpt as _readable_excerpt
 
 from tests.overlay.conftest import Reply
 

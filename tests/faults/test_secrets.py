@@ -153,7 +153,7 @@ def test_a_front_error_built_by_hand_is_unchanged() -> None:
 
 
 def test_a_placeholder_too_short_to_be_a_token_does_not_garble_messages() -> None:
-    from front_client.errors import Scrubber
+    from front_client.redaction import Scrubber
 
     assert Scrubber(["t"]).text("Connection refused [GET http://127.0.0.1:9/me]") == (
         "Connection refused [GET http://127.0.0.1:9/me]"

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from front_client import AsyncFrontClient, FrontClient
+from front_client.options import ClientOptions, Clock
 
 TOKEN = "tok_SECRET_4f9a1c"  # asserted absent from every log line, repr and exception text
 
@@ -262,20 +263,26 @@ class Driver:
         options.setdefault("token", TOKEN)
         options.setdefault("base_url", self.front.url)
         options.setdefault("limiter", False)
-        options.setdefault("clock", self.clock)
+        clock = Clock(
+            monotonic=options.pop("clock", self.clock),
+            wall=options.pop("wall_clock", time.time),
+            sleep=self._sleep,
+            async_sleep=self._async_sleep,
+        )
+        options["options"] = ClientOptions(clock=clock)
         made: FrontClient | AsyncFrontClient
         if self.is_async:
             if reroute:
                 transport = AsyncRerouting(self.front.url)
                 self.hosts = transport.hosts
                 options.setdefault("transport", transport)
-            made = AsyncFrontClient(sleep=self._async_sleep, **options)
+            made = AsyncFrontClient(**options)
         else:
             if reroute:
                 sync_transport = Rerouting(self.front.url)
                 self.hosts = sync_transport.hosts
                 options.setdefault("transport", sync_transport)
-            made = FrontClient(sleep=self._sleep, **options)
+            made = FrontClient(**options)
         self._clients.append(made)
         return made
 

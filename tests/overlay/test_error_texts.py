@@ -18,7 +18,9 @@ from front_client import (
     ServerError,
     UnexpectedRedirectError,
 )
-from front_client.errors import error_from_response, parse_retry_after, redact_url
+from front_client.errors import parse_retry_after
+from front_client.failures import error_from_response
+from front_client.redaction import redact_url
 from front_core_api.api.conversations import get_conversation_by_id, list_conversations, update_conversation
 from front_core_api.api.messages import create_message_reply
 from front_core_api.models.outbound_reply_message import OutboundReplyMessage

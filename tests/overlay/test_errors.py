@@ -18,7 +18,8 @@ from front_client import (
     ServerError,
     UnprocessableEntityError,
 )
-from front_client.errors import parse_retry_after, redact_url
+from front_client.errors import parse_retry_after
+from front_client.redaction import redact_url
 from front_core_api.api.conversations import get_conversation_by_id, list_conversations, update_conversation
 from front_core_api.models.update_conversation import UpdateConversation
 

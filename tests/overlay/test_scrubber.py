@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from front_client.errors import Scrubber
+from front_client.redaction import Scrubber
 
 SECRET = "tok/9f+8e 7d"  # has characters that quote() and quote_plus() spell differently
 QUOTED, PLUS = "tok%2F9f%2B8e%207d", "tok%2F9f%2B8e+7d"
