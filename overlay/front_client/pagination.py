@@ -31,8 +31,8 @@ from front_core_api.client import ApiClient
 from front_core_api.types import Unset
 
 from front_client import operations
-from front_client.extensions import FOLLOWED_LINK
 from front_client.errors import FrontClientError, PaginationError
+from front_client.extensions import FOLLOWED_LINK
 
 __all__ = ["MAX_EMPTY_PAGES", "MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
 

@@ -31,6 +31,7 @@ from front_client.errors import ForeignHostError, MalformedResponseError
 from front_client.testing import EmulatorResponse, FrontEmulator, sequence
 
 from tests.contract.fakes import FakeClock
+from tests.support.clocked import clocked
 
 from .conftest import APP_SECRET, APP_UID, CHANNEL_ID
 from .jwt_check import INBOUND, JWTCheckingRoute, decode_and_verify
@@ -49,7 +50,7 @@ async def send(client: FrontChannelClient | AsyncFrontChannelClient) -> Any:
 
 
 def make_client(asynchronous: bool, **options: Any) -> FrontChannelClient | AsyncFrontChannelClient:
-    options = {**CREDENTIALS, **options}
+    options = clocked(**CREDENTIALS, **options)
     return AsyncFrontChannelClient(**options) if asynchronous else FrontChannelClient(**options)
 
 
@@ -179,7 +180,7 @@ def test_a_write_answered_503_is_not_sent_again(emulator: FrontEmulator, route: 
     emulator.route(
         "POST", INBOUND, sequence(EmulatorResponse(503, {"_error": {"status": 503}}), repeat_last=True)
     )
-    client = FrontChannelClient(**CREDENTIALS, base_url=emulator.base_url, sleep=lambda _s: None)
+    client = FrontChannelClient(**clocked(**CREDENTIALS, base_url=emulator.base_url, sleep=lambda _s: None))
     with client, pytest.raises(ServerError):
         sync_inbound_message.sync(CHANNEL_ID, client=client, body=MESSAGE)
     assert emulator.received[("POST", f"/channels/{CHANNEL_ID}/inbound_messages")] == 1
@@ -223,7 +224,9 @@ def test_a_jwt_lifetime_must_be_a_positive_number(lifetime: float) -> None:
 def test_the_default_jwt_lifetime_is_ten_seconds() -> None:
     sent: list[httpx.Request] = []
     transport = recording_transport(sent)
-    with FrontChannelClient(**CREDENTIALS, transport=transport, wall_clock=lambda: 1_800_000_000.5) as client:
+    with FrontChannelClient(
+        **clocked(**CREDENTIALS, transport=transport, wall_clock=lambda: 1_800_000_000.5)
+    ) as client:
         assert client.jwt_lifetime == 10.0
         sync_inbound_message.sync(CHANNEL_ID, client=client, body=MESSAGE)
     claims = jwt.decode(sent[0].headers["authorization"].split()[1], APP_SECRET, algorithms=["HS256"],

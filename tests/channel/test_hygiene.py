@@ -16,6 +16,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[
 
 from tests.contract.conftest import FILTERED
 from tests.contract.fakes import FakeClock, loopback_server
+from tests.support.clocked import clocked
 
 from .conftest import APP_SECRET, APP_UID, CHANNEL_CASSETTES, CHANNEL_ID, CHANNEL_PRISM_URL, JWT
 from .test_client import MESSAGE
@@ -106,10 +107,10 @@ def test_a_channel_write_with_another_body_than_recorded_fails() -> None:
     (operation,) = [op for op in OPERATIONS if op.operation_id == "sync-inbound-message"]
     positional, keywords = call_arguments(operation)
     clock = FakeClock()
-    with FrontChannelClient(
+    with FrontChannelClient(**clocked(
         channel_id=CHANNEL_ID, app_uid=APP_UID, app_secret=APP_SECRET, base_url=CHANNEL_PRISM_URL,
         clock=clock, sleep=clock.sleep,
-    ) as client:  # fmt: skip
+    )) as client:  # fmt: skip
         with pytest.raises(CannotOverwriteExistingCassetteException):
             sync_inbound_message.sync_detailed(*positional, client=client, body=MESSAGE)
         assert sync_inbound_message.sync_detailed(*positional, client=client, **keywords).status_code == 202

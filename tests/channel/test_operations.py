@@ -23,6 +23,7 @@ from front_client import AsyncFrontChannelClient, FrontChannelClient, FrontError
 
 from tests.contract.builder import Builder, Operation, all_operations, endpoint_modules
 from tests.contract.fakes import FakeClock
+from tests.support.clocked import clocked
 
 from .conftest import APP_SECRET, APP_UID, CHANNEL_ID, CHANNEL_PRISM_URL, PATCHED_SPEC
 
@@ -111,14 +112,14 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
 
 def client_options(asynchronous: bool) -> dict[str, Any]:
     clock = FakeClock()
-    return {
-        "channel_id": CHANNEL_ID,
-        "app_uid": APP_UID,
-        "app_secret": APP_SECRET,
-        "base_url": CHANNEL_PRISM_URL,
-        "clock": clock,
-        "sleep": clock.async_sleep if asynchronous else clock.sleep,
-    }
+    return clocked(
+        channel_id=CHANNEL_ID,
+        app_uid=APP_UID,
+        app_secret=APP_SECRET,
+        base_url=CHANNEL_PRISM_URL,
+        clock=clock,
+        sleep=clock.async_sleep if asynchronous else clock.sleep,
+    )
 
 
 def fail_with_prism(operation: Operation, error: FrontError) -> typing.NoReturn:

@@ -18,6 +18,8 @@ from front_core_api.api.tags import get_tag, list_tags
 from front_core_api.models import UpdateConversation
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
+from tests.support.clocked import clocked
+
 from .conftest import CASSETTES, FILTERED, LIVE, PRISM_URL, TEST_TOKEN, TOKEN_HEADERS, secrets
 from .fakes import FakeClock
 from .test_operations import ALL_OPERATIONS
@@ -98,7 +100,7 @@ def test_cassette_tests_cannot_reach_the_network() -> None:
     with socket.socket() as probe, pytest.raises(RuntimeError, match="Network is disabled"):
         probe.connect(("127.0.0.1", int(httpx.URL(PRISM_URL).port or 80)))
     clock = FakeClock()
-    client = FrontClient(TEST_TOKEN, base_url=PRISM_URL, clock=clock, sleep=clock.sleep)
+    client = FrontClient(TEST_TOKEN, **clocked(base_url=PRISM_URL, clock=clock, sleep=clock.sleep))
     with client, pytest.raises(RuntimeError, match="Network is disabled"):
         get_tag.sync_detailed("tag_1", client=client)  # no cassette in use: the socket itself refuses
 
@@ -113,7 +115,7 @@ def vcr_cassette_dir() -> str:
 @pytest.mark.default_cassette("list-tags")
 def test_a_request_missing_from_its_cassette_fails() -> None:
     clock = FakeClock()
-    with FrontClient(TEST_TOKEN, base_url=PRISM_URL, clock=clock, sleep=clock.sleep) as client:
+    with FrontClient(TEST_TOKEN, **clocked(base_url=PRISM_URL, clock=clock, sleep=clock.sleep)) as client:
         with pytest.raises(CannotOverwriteExistingCassetteException):
             list_tags.sync_detailed(client=client, limit=7)  # not what was recorded: never sent
         assert list_tags.sync_detailed(client=client).status_code == 200  # what was recorded: replayed
@@ -125,7 +127,7 @@ def test_a_request_missing_from_its_cassette_fails() -> None:
 def test_a_write_with_another_body_than_recorded_fails() -> None:
     """Bodies are matched on replay: a PATCH that sends other fields than were recorded is never answered."""
     clock = FakeClock()
-    with FrontClient(TEST_TOKEN, base_url=PRISM_URL, clock=clock, sleep=clock.sleep) as client:
+    with FrontClient(TEST_TOKEN, **clocked(base_url=PRISM_URL, clock=clock, sleep=clock.sleep)) as client:
         with pytest.raises(CannotOverwriteExistingCassetteException):
             update_conversation.sync_detailed(
                 "conversation_id_1", client=client, body=UpdateConversation.from_dict({"status": "archived"})

@@ -20,6 +20,8 @@ import pytest
 from front_client import AsyncFrontClient, FrontClient, FrontError
 from front_core_api.types import Response, Unset
 
+from tests.support.clocked import clocked
+
 from .builder import Builder, Operation, all_operations, endpoint_modules
 from .conftest import LIVE, PATCHED_SPEC, PRISM_URL, client_token
 from .fakes import FakeClock
@@ -129,7 +131,7 @@ def clock_options(asynchronous: bool) -> dict[str, Any]:
     if LIVE:
         return {}
     clock = FakeClock()
-    return {"clock": clock, "sleep": clock.async_sleep if asynchronous else clock.sleep}
+    return clocked(clock=clock, sleep=clock.async_sleep if asynchronous else clock.sleep)
 
 
 def send(operation: Operation, client: FrontClient, **overrides: Any) -> Response[Any]:

@@ -49,6 +49,7 @@ from front_core_api.types import UNSET, Response
 from vcr.cassette import Cassette  # type: ignore[import-untyped]
 
 from tests import payloads
+from tests.support.clocked import clocked
 
 from .conftest import EMULATOR_PORT, EMULATOR_URL, TEST_TOKEN, recording
 from .fakes import FakeClock
@@ -90,10 +91,12 @@ class Front:
         self.client: FrontClient | AsyncFrontClient
         if mode == "async":
             limiter = InProcessLimiter(clock=clock, wall_clock=clock, async_sleep=clock.async_sleep)
-            self.client = AsyncFrontClient(TEST_TOKEN, limiter=limiter, sleep=clock.async_sleep, **common)
+            self.client = AsyncFrontClient(
+                TEST_TOKEN, **clocked(limiter=limiter, sleep=clock.async_sleep, **common)
+            )
         else:
             limiter = InProcessLimiter(clock=clock, wall_clock=clock, sleep=clock.sleep)
-            self.client = FrontClient(TEST_TOKEN, limiter=limiter, sleep=clock.sleep, **common)
+            self.client = FrontClient(TEST_TOKEN, **clocked(limiter=limiter, sleep=clock.sleep, **common))
 
     async def call(self, operation: ModuleType, *args: Any, **kwargs: Any) -> Response[Any]:
         """``operation.sync_detailed`` or ``await operation.asyncio_detailed``."""
@@ -243,7 +246,7 @@ async def test_a_tier_429_longer_than_max_retry_after_raises_rate_limit_error(
         await front.call(update_conversation, "cnv_1", body=archive)
 
     error = raised.value
-    assert (error.status, error.tier, error.retry_after) == (429, "2", 10.0)
+    assert (error.status, error.tier, error.server_retry_after, error.retry_after) == (429, "2", 10.0, 5.0)
     assert "exceeds max_retry_after=5 s" in str(error)
     assert requests_sent(vcr) == 2  # not retried
 

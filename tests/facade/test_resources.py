@@ -19,6 +19,7 @@ from front_core_api.api.conversations import get_conversation_by_id, list_conver
 from front_core_api.models import ConversationResponse, UpdateConversation
 
 from tests.payloads import conversation
+from tests.support.clocked import clocked
 
 T = TypeVar("T")
 FLAVOURS = ["sync", "async"]
@@ -32,7 +33,15 @@ async def _value(result: T | Awaitable[T]) -> T:
 
 def _client(flavour: str, emulator: FrontEmulator, **options: Any) -> Any:
     kind = FrontClient if flavour == "sync" else AsyncFrontClient
-    return kind("test-token", base_url=emulator.base_url, **options)
+    return kind("test-token", **clocked(base_url=emulator.base_url, **options))
+
+
+def _network_of(http: Any) -> Any:
+    """The innermost transport under a client's stack (retry → limit → guard → network)."""
+    layer = http._transport
+    while hasattr(layer, "_inner"):
+        layer = layer._inner
+    return layer
 
 
 async def _items(pager: Any) -> list[Any]:
@@ -140,7 +149,9 @@ async def test_with_options_shares_pool_and_limiter_and_applies_its_options(
     base = client.get_httpx_client() if flavour == "sync" else client.get_async_httpx_client()
     assert http.timeout == httpx.Timeout(5.0) and base.timeout != httpx.Timeout(5.0)
     assert quick.limiter is client.limiter
-    assert http._transport._inner is base._transport._inner  # the same limiter and network transport
+    assert quick.options.max_retries == 0 and client.options.max_retries == 3
+    # The same limiter and network transport under a retry layer of the copy's own.
+    assert _network_of(http) is _network_of(base) is network
     assert quick.conversations is not client.conversations and quick.conversations._client is quick
     with pytest.raises(ServerError):
         await _value(quick.conversations.get("cnv_1"))

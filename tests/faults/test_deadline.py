@@ -77,7 +77,7 @@ async def test_an_honest_slow_answer_within_the_deadline_is_read(
 
 @pytest.mark.parametrize("cls", [FrontClient, AsyncFrontClient])
 def test_the_deadline_is_on_by_default(cls: type[FrontClient]) -> None:
-    assert cls("token").deadline == DEFAULT_DEADLINE == 300.0
-    assert cls("token", deadline=None).deadline is None
+    assert cls("token").options.deadline == DEFAULT_DEADLINE == 300.0
+    assert cls("token", deadline=None).options.deadline is None
     with pytest.raises(ValueError, match="deadline"):
         cls("token", deadline=0)

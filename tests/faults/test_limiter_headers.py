@@ -13,6 +13,7 @@ from front_client.limiter import InProcessLimiter, RateLimitPauseError, RateLimi
 from front_client.testing import FrontEmulator
 
 from tests.faults.conftest_limiter import WALL0, FakeTime, Script, rate, scripted_server
+from tests.support.clocked import clocked
 
 __all__ = ["scripted_server"]
 
@@ -29,7 +30,7 @@ def call_all(mode: str, server: FrontEmulator, time: FakeTime | None, n: int, **
         fake = {"clock": time.clock, "wall_clock": time.wall, "sleep": sleep}
     if mode == "sync":
         results: list[Any] = []
-        with FrontClient("token", base_url=server.base_url, **fake, **options) as client:
+        with FrontClient("token", **clocked(base_url=server.base_url, **fake, **options)) as client:
             for i in range(n):
                 try:
                     results.append(client.request("GET", f"/contacts/crd_{i}").status_code)
@@ -39,7 +40,9 @@ def call_all(mode: str, server: FrontEmulator, time: FakeTime | None, n: int, **
 
     async def main() -> list[Any]:
         results: list[Any] = []
-        async with AsyncFrontClient("token", base_url=server.base_url, **fake, **options) as client:
+        async with AsyncFrontClient(
+            "token", **clocked(base_url=server.base_url, **fake, **options)
+        ) as client:
             for i in range(n):
                 try:
                     # Bounded here so a limiter frozen for years fails the test instead of hanging it.

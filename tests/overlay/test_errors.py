@@ -213,7 +213,8 @@ async def test_rate_limit_error_reads_an_http_date_retry_after(api: Driver) -> N
     api.front.on("GET", PATH, reply)
     with pytest.raises(RateLimitError) as caught:
         await api.call(api.client(max_retries=0), get_conversation_by_id, "cnv_1")
-    assert caught.value.retry_after == pytest.approx(3600.0, abs=5.0)  # the date has 1 s resolution
+    assert caught.value.server_retry_after == pytest.approx(3600.0, abs=5.0)  # the date has 1 s resolution
+    assert caught.value.retry_after == 120.0  # capped at the client's max_retry_after
 
 
 async def test_error_text_holds_no_secret_from_the_url(api: Driver) -> None:

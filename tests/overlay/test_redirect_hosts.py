@@ -6,6 +6,7 @@ import httpx
 import pytest
 from front_client import ForeignHostError, UnexpectedRedirectError
 from front_client.auth import FrontAuth, HostPolicy
+from front_client.credentials import StaticToken
 from front_core_api.api.messages import create_message_reply
 from front_core_api.models.outbound_reply_message import OutboundReplyMessage
 
@@ -70,7 +71,8 @@ def test_a_refusal_names_the_hosts_the_token_may_go_to(base_url: str, allowed: s
 
 
 def test_the_auth_flow_has_a_fixed_repr() -> None:
-    assert repr(FrontAuth(TOKEN, HostPolicy("https://api2.frontapp.com"))) == "FrontAuth(token=<redacted>)"
+    auth = FrontAuth(StaticToken(TOKEN), HostPolicy("https://api2.frontapp.com"))
+    assert repr(auth) == "FrontAuth(<redacted>)"
 
 
 async def test_a_redirect_without_location_is_an_error_not_a_crash(api: Driver) -> None:

@@ -67,9 +67,18 @@ async def test_retry_after_over_the_cap_raises_at_once(api: Driver) -> None:
     api.front.on("GET", PATH, too_many("300"), OK)
     with pytest.raises(RateLimitError) as caught:
         await api.call(api.client(), get_conversation_by_id, "cnv_1")
-    assert caught.value.retry_after == 300.0
+    assert caught.value.server_retry_after == 300.0  # what the server asked
+    assert caught.value.retry_after == 120.0  # what the client honours: its max_retry_after
     assert "max_retry_after=120" in str(caught.value)
     assert api.front.count("GET", PATH) == 1
+
+
+async def test_an_absurd_retry_after_is_capped_on_the_error(api: Driver) -> None:
+    api.front.on("GET", PATH, too_many("1000000000"), OK)
+    with pytest.raises(RateLimitError) as caught:
+        await api.call(api.client(max_retry_after=30.0), get_conversation_by_id, "cnv_1")
+    assert caught.value.server_retry_after == 1e9
+    assert caught.value.retry_after == 30.0  # time.sleep(error.retry_after) cannot sleep 31 years
     assert api.sleeps == []
 
 
@@ -257,7 +266,7 @@ async def test_a_long_retry_after_does_not_freeze_the_next_call_in_the_limiter(a
     client = api.client(limiter=None)  # the default limiter: its max pause is this client's max_retry_after
     with pytest.raises(RateLimitError) as first:
         await api.call(client, get_conversation_by_id, "cnv_1")
-    assert first.value.retry_after == 300.0
+    assert first.value.server_retry_after == 300.0 and first.value.retry_after == 120.0
     # The limiter paused everyone for 300 s; the next call is refused at once rather than slept through.
     with pytest.raises(RateLimitError) as second:
         await api.call(client, get_conversation_by_id, "cnv_1")
@@ -312,7 +321,8 @@ async def test_an_http_date_retry_after_over_the_cap_raises_at_once(api: Driver)
     client = api.client(limiter=None)
     with pytest.raises(RateLimitError) as caught:
         await api.call(client, get_conversation_by_id, "cnv_1")
-    assert caught.value.retry_after == pytest.approx(3600.0, abs=5.0)  # an HTTP date has 1 s resolution
+    assert caught.value.server_retry_after == pytest.approx(3600.0, abs=5.0)  # 1 s resolution
+    assert caught.value.retry_after == 120.0
     assert "exceeds max_retry_after=120" in str(caught.value)
     assert api.front.count("GET", PATH) == 1
     with pytest.raises(RateLimitError) as refused:  # and the limiter's pause refuses the next call
