@@ -110,9 +110,9 @@ def _read_field_file(name: str) -> str:
     try:
         return Path(name).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise click.BadParameter(f"@{name}: not UTF-8 text", param_hint="-F") from None
+        raise click.BadParameter(f"@{name}: not UTF-8 text", param_hint="'-F'") from None
     except OSError as error:  # missing, a directory, unreadable
-        raise click.BadParameter(f"@{name}: {error.strerror or error}", param_hint="-F") from None
+        raise click.BadParameter(f"@{name}: {error.strerror or error}", param_hint="'-F'") from None
 
 
 def _typed(value: str) -> Any:
@@ -176,11 +176,12 @@ def _headers(raw: Sequence[str]) -> dict[str, str]:
         name, value = name.strip(), value.strip()
         if not sep or not _HEADER_NAME.fullmatch(name):
             raise click.BadParameter(
-                f"{header!r}: expected NAME:VALUE, NAME an HTTP header name", param_hint="-H"
+                f"{header!r}: expected NAME:VALUE, NAME an HTTP header name", param_hint="'-H'"
             )
         if not _HEADER_VALUE.fullmatch(value):
             raise click.BadParameter(
-                f"the value of {name} holds a line break, a control or a non-ASCII character", param_hint="-H"
+                f"the value of {name} holds a line break, a control or a non-ASCII character",
+                param_hint="'-H'",
             )
         headers[name] = value
     return headers
@@ -190,9 +191,9 @@ def _input_body(input_file: Any) -> Any:
     try:
         return json.loads(input_file.read() or b"null")
     except RecursionError:
-        raise click.BadParameter("the JSON is nested too deeply", param_hint="--input") from None
+        raise click.BadParameter("the JSON is nested too deeply", param_hint="'--input'") from None
     except ValueError as exc:  # not JSON, or not UTF-8/16/32
-        raise click.BadParameter(f"not JSON: {exc}", param_hint="--input") from None
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="'--input'") from None
 
 
 def _rendered(response: httpx.Response) -> str | None:

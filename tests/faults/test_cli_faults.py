@@ -83,7 +83,7 @@ def test_a_field_file_that_cannot_be_read_as_text_is_a_usage_error(
     target = {"missing": tmp_path / "nonexistent", "directory": tmp_path, "binary": binary}[case]
     status, out, err = run(capsys, "POST", "/contacts", "-F", f"name=@{target}")
     assert (status, out) == (2, "")
-    assert_one_line(err, "front-api: usage error: Invalid value for -F: @")
+    assert_one_line(err, "front-api: usage error: Invalid value for '-F': @")
     assert {"missing": "No such file", "directory": "Is a directory", "binary": "not UTF-8"}[case] in err
     assert front_env.requests == []
 
@@ -95,7 +95,7 @@ def test_input_json_nested_100000_deep_is_a_usage_error(
     deep.write_text("[" * 100_000 + "]" * 100_000)
     status, out, err = run(capsys, "POST", "/contacts", "--input", str(deep))
     assert (status, out) == (2, "")
-    assert_one_line(err, "front-api: usage error: Invalid value for --input: the JSON is nested too deeply")
+    assert_one_line(err, "front-api: usage error: Invalid value for '--input': the JSON is nested too deeply")
     assert front_env.requests == []
 
 
@@ -159,7 +159,7 @@ def test_a_header_no_http_request_can_carry_is_a_usage_error(
 ) -> None:
     status, out, err = run(capsys, "GET", "/me", "-H", header)
     assert (status, out) == (2, "")
-    assert_one_line(err, "front-api: usage error: Invalid value for -H: ")
+    assert_one_line(err, "front-api: usage error: Invalid value for '-H': ")
     assert front_env.requests == []
 
 
