@@ -104,6 +104,7 @@ class FrontAuth(httpx.Auth):
         if target is not None:
             reissued = _reissue(request, target)
             self._check(reissued)
+            self._check_reissue(request, reissued)
             yield self._authorize(reissued, token)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
@@ -120,10 +121,14 @@ class FrontAuth(httpx.Auth):
         if target is not None:
             reissued = _reissue(request, target)
             self._check(reissued)
+            self._check_reissue(request, reissued)
             yield self._authorize(reissued, token)
 
     def _check(self, request: httpx.Request) -> None:
         self._policy.check(request.url)  # before anything is sent: a host that is not Front's
+
+    def _check_reissue(self, original: httpx.Request, reissued: httpx.Request) -> None:
+        """A further refusal of a redirect's re-issue (the Channel API's: another channel)."""
 
     def _authorize(self, request: httpx.Request, token: str) -> httpx.Request:
         if request.extensions.get(REISSUED) or request.extensions.get(FOLLOWED_LINK):

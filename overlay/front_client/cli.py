@@ -8,15 +8,19 @@
 
 The token comes from ``FRONT_API_TOKEN`` and the host from ``FRONT_API_BASE_URL`` (or ``--base-url``).
 Requests go through :class:`~front_client.FrontClient`: the same rate limiter, retries and typed errors as
-the library. An API error is one line on stderr and an exit status of its own (``front-api --help`` lists
-them); never a traceback. Needs the ``cli`` extra: ``pip install 'front-core-client[cli]'``.
+the library, and ``--paginate`` walks pages with the library's paginator (a ``next`` link holding the token
+is refused, never requested). An API error, and a usage error, is one line on stderr and an exit status of
+its own (``front-api --help`` lists them); never a traceback. The token is redacted from everything printed
+(``-i`` headers included). Needs the ``cli`` extra: ``pip install 'front-core-client[cli]'``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,7 +33,7 @@ except ImportError:  # pragma: no cover - the console script is installed with t
 
 import httpx
 
-from front_client.client import FrontClient
+from front_client.client import TOKEN_ENV, FrontClient
 from front_client.errors import (
     AuthenticationError,
     BadRequestError,
@@ -46,10 +50,13 @@ from front_client.errors import (
     PermissionDeniedError,
     PrivateResourceError,
     RateLimitError,
+    SecretInUrlError,
     ServerError,
     UnprocessableEntityError,
 )
 from front_client.limiter import LimiterError
+from front_client.pagination import paginate_path
+from front_client.redaction import Scrubber
 
 __all__ = ["EXIT_STATUSES", "main"]
 
@@ -68,6 +75,7 @@ EXIT_STATUSES: tuple[tuple[type[BaseException], int, str], ...] = (
     (LimiterError, 9, "the rate limiter refused or timed out"),
     (ServerError, 10, "5xx: Front failed"),
     (ForeignHostError, 11, "a link to another host was refused"),
+    (SecretInUrlError, 11, "a link holding the token was refused"),
     (MalformedResponseError, 12, "a response that is not what the spec says"),
     (FrontError, 13, "another HTTP error"),
     (FrontTimeoutError, 15, "network: the API did not answer in time"),  # a FrontConnectionError too
@@ -89,10 +97,28 @@ def _epilog() -> str:
     return f"\b\nExit statuses:\n   0  success\n   2  usage error\n{rows}"
 
 
+# An HTTP header name (RFC 9110 token) and value (visible ASCII, spaces and tabs: no CR, LF or NUL).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+
+
+class _ReaderGone(Exception):
+    """stdout's reader left (``front-api ... | head``). Not an OSError: click would turn that into exit 1."""
+
+
+def _read_field_file(name: str) -> str:
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"@{name}: not UTF-8 text", param_hint="'-F'") from None
+    except OSError as error:  # missing, a directory, unreadable
+        raise click.BadParameter(f"@{name}: {error.strerror or error}", param_hint="'-F'") from None
+
+
 def _typed(value: str) -> Any:
     """``-F`` values: true / false / null / numbers as JSON, ``@file`` read from a file, else a string."""
     if value.startswith("@"):
-        return Path(value[1:]).read_text(encoding="utf-8")
+        return _read_field_file(value[1:])
     if value in ("true", "false", "null"):
         return json.loads(value)
     try:
@@ -142,33 +168,62 @@ class _Progress:
             self.stream.flush()
 
 
-def _pages(client: FrontClient, path: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Each page of a listing, following ``_pagination.next`` (absolute, on the API's own host)."""
-    url: str | None = path
-    seen: set[str] = set()
-    first = True
-    while url is not None:
-        response = client.request("GET", url, params=params if first else None)
-        first = False
-        body = _json(response)
-        if not isinstance(body, dict):
-            raise click.ClickException(f"GET {path}: the answer is not a Front listing")
-        yield body
-        following = (body.get("_pagination") or {}).get("next")
-        if following in seen:  # a server that hands back a page it gave already would loop forever
-            raise click.ClickException(f"GET {path}: the next page link repeats ({following})")
-        if following:
-            seen.add(following)
-        url = following or None
+def _headers(raw: Sequence[str]) -> dict[str, str]:
+    """``-H NAME:VALUE`` pairs, refused here if no HTTP header can carry them (CR/LF, non-ASCII)."""
+    headers: dict[str, str] = {}
+    for header in raw:
+        name, sep, value = header.partition(":")
+        name, value = name.strip(), value.strip()
+        if not sep or not _HEADER_NAME.fullmatch(name):
+            raise click.BadParameter(
+                f"{header!r}: expected NAME:VALUE, NAME an HTTP header name", param_hint="'-H'"
+            )
+        if not _HEADER_VALUE.fullmatch(value):
+            raise click.BadParameter(
+                f"the value of {name} holds a line break, a control or a non-ASCII character",
+                param_hint="'-H'",
+            )
+        headers[name] = value
+    return headers
 
 
-def _json(response: httpx.Response) -> Any:
+def _input_body(input_file: Any) -> Any:
+    try:
+        return json.loads(input_file.read() or b"null")
+    except RecursionError:
+        raise click.BadParameter("the JSON is nested too deeply", param_hint="'--input'") from None
+    except ValueError as exc:  # not JSON, or not UTF-8/16/32
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="'--input'") from None
+
+
+def _rendered(response: httpx.Response) -> str | None:
+    """The body as printed: JSON indented, anything else (or JSON too deep to re-indent) as received."""
     if not response.content:
         return None
     try:
-        return response.json()
-    except ValueError:
+        return json.dumps(response.json(), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
         return response.text
+
+
+class _Output:
+    """stdout with the token redacted; a reader that left (a closed pipe) raises :class:`_ReaderGone`."""
+
+    def __init__(self, stream: TextIO, scrubber: Scrubber) -> None:
+        self.stream = stream
+        self.scrubber = scrubber
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(self.scrubber.text(text))
+        except BrokenPipeError:
+            raise _ReaderGone from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise _ReaderGone from None
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_epilog())
@@ -232,22 +287,19 @@ def cli(
     fields = _fields(raw_fields, typed_fields)
     if paginate and method != "GET":
         raise click.UsageError("--paginate is for GET listings")
-    extra_headers: dict[str, str] = {}
-    for header in headers:
-        name, sep, value = header.partition(":")
-        if not sep:
-            raise click.BadParameter(f"{header!r}: expected NAME:VALUE", param_hint="-H")
-        extra_headers[name.strip()] = value.strip()
+    extra_headers = _headers(headers)
     body: Any = None
     if input_file is not None:
-        try:
-            body = json.loads(input_file.read() or b"null")
-        except ValueError as exc:
-            raise click.BadParameter(f"not JSON: {exc}", param_hint="--input") from None
+        body = _input_body(input_file)
     params = fields if method in ("GET", "HEAD", "DELETE") and body is None else {}
     if fields and not params:
-        body = {**(body if isinstance(body, dict) else {}), **fields}
-    out = sys.stdout
+        if body is not None and not isinstance(body, dict):
+            raise click.UsageError(
+                f"-f/-F fields add keys to a JSON object, and --input holds a {type(body).__name__}: "
+                "put the fields in the --input file, or drop them"
+            )
+        body = {**(body or {}), **fields}
+    out = _Output(sys.stdout, Scrubber([os.environ.get(TOKEN_ENV, "").strip()]))
     with ExitStack() as stack:
         options: dict[str, Any] = {"headers": extra_headers}
         if emulator:
@@ -263,14 +315,16 @@ def cli(
             progress = _Progress(sys.stderr, quiet)
             pages = items = 0
             try:
-                for page in _pages(client, path, params):
-                    for item in page.get("_results") or []:
+                # The library's paginator: its checks on every next link (host, token in the URL, repeats).
+                for page in paginate_path(client, path, params=params).pages():
+                    for item in page.items:
                         out.write(json.dumps(item, ensure_ascii=False) + "\n")
                         items += 1
                     pages += 1
                     progress.page(pages, items)
             finally:
                 progress.done()
+            out.flush()
             return
         response = client.request(method, path, params=params or None, json=body)
         if include:
@@ -278,12 +332,10 @@ def cli(
             for name, value in response.headers.items():
                 out.write(f"{name}: {value}\n")
             out.write("\n")
-        answer = _json(response)
-        if answer is not None:
-            out.write(
-                (json.dumps(answer, indent=2, ensure_ascii=False) if not isinstance(answer, str) else answer)
-                + "\n"
-            )
+        rendered = _rendered(response)
+        if rendered is not None:
+            out.write(rendered + "\n")
+        out.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -293,6 +345,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("front-api: aborted", err=True)
         return 130
+    except click.UsageError as exc:  # one line, like every other error (click's own is a usage block)
+        click.echo(
+            f"front-api: usage error: {' '.join(exc.format_message().split())} (front-api -h)", err=True
+        )
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
@@ -300,9 +357,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split()) or type(exc).__name__
         click.echo(f"front-api: {type(exc).__name__}: {message}", err=True)
         return exit_status(exc)
-    except BrokenPipeError:  # `front-api ... | head`: the reader left; not an error of ours
+    except (_ReaderGone, BrokenPipeError):  # `front-api ... | head`: the reader left; not an error of ours
+        _silence_stdout()
         return 0
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered must not fail again when Python exits."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 if __name__ == "__main__":

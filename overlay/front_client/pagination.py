@@ -9,6 +9,9 @@ those whose spec declares ``_pagination`` but no paging parameters.
 
 An error on page 7 raises after pages 1-6 were yielded: nothing is silently truncated.
 
+:func:`paginate_path` walks a route given as a path instead (``front-api --paginate`` does): the same
+walk, with each page kept as the JSON object it is.
+
 A server whose links make no progress cannot keep a walk going: a ``next`` naming a page already fetched
 ends it (URLs compared as httpx sends them: ``HTTP://`` and ``https://…:443/`` and an encoded space are the
 same URL), a run of ``max_empty_pages`` empty pages that still link onwards raises
@@ -27,14 +30,14 @@ from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import httpx
-from front_core_api.client import ApiClient
+from front_core_api.client import ApiClient, SyncApiClient
 from front_core_api.types import Unset
 
 from front_client import operations
 from front_client.errors import FrontClientError, PaginationError
 from front_client.extensions import FOLLOWED_LINK
 
-__all__ = ["MAX_EMPTY_PAGES", "MAX_LIMIT", "AsyncPaginator", "Page", "Paginator"]
+__all__ = ["MAX_EMPTY_PAGES", "MAX_LIMIT", "AsyncPaginator", "Page", "Paginator", "paginate_path"]
 
 T = TypeVar("T")
 MAX_LIMIT = 100  # Front's largest page
@@ -100,6 +103,42 @@ class _PagePlan:
     def cursor(self) -> _Cursor:
         return _Cursor(self)
 
+    def parse(self, response: httpx.Response) -> Any:
+        # The generated parser reads the JSON once; a body that is not JSON raises MalformedResponseError.
+        return self.module._parse_response(client=self.client, response=response)
+
+
+class _PathPlan(_PagePlan):
+    """A :class:`_PagePlan` for a route given as a path: pages are read as plain JSON objects."""
+
+    def __init__(
+        self,
+        client: ApiClient,
+        path: str,
+        params: dict[str, Any],
+        max_items: int | None,
+        max_pages: int | None,
+        max_empty_pages: int,
+    ) -> None:
+        if max_items is not None and max_items < 0:
+            raise ValueError("max_items must be >= 0")
+        if max_pages is not None and max_pages < 0:
+            raise ValueError("max_pages must be >= 0")
+        if max_empty_pages < 1:
+            raise ValueError("max_empty_pages must be >= 1")
+        self.client = client
+        self.name = f"GET {path}"
+        self.first_request = {"method": "GET", "url": path, "params": params}
+        self.max_items = max_items
+        self.max_pages = max_pages
+        self.max_empty_pages = max_empty_pages
+
+    def parse(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except (ValueError, RecursionError) as error:  # not JSON, or nested too deep
+            raise self.client.malformed_response_error(response, error) from error
+
 
 class _Cursor:
     """One walk through the pages: the next request to send, and each page read from its response."""
@@ -120,8 +159,7 @@ class _Cursor:
 
     def read(self, response: httpx.Response) -> Page[Any]:
         plan = self._plan
-        # The generated parser reads the JSON once; a body that is not JSON raises MalformedResponseError.
-        model = plan.module._parse_response(client=plan.client, response=response)
+        model = plan.parse(response)
         items = _results(model)
         if items is None:
             raise FrontClientError(f"{plan.name} did not answer a list (no _results): it cannot be paginated")
@@ -170,8 +208,9 @@ def _normalized(url: httpx.URL) -> str:
 
 
 def _undeclared(model: Any, key: str) -> Any:
-    """A key the spec did not declare for this answer (kept by the model in ``additional_properties``)."""
-    extra = getattr(model, "additional_properties", None)
+    """A key the spec did not declare for this answer (kept by the model in ``additional_properties``; a
+    page read as a plain JSON object holds every key)."""
+    extra = model if isinstance(model, dict) else getattr(model, "additional_properties", None)
     return extra.get(key) if isinstance(extra, dict) else None
 
 
@@ -227,3 +266,24 @@ class AsyncPaginator(Generic[T]):
         cursor = self._plan.cursor()
         while (request := cursor.take_request()) is not None:
             yield cursor.read(await self._http.request(**request))
+
+
+def paginate_path(
+    client: SyncApiClient,
+    path: str,
+    /,
+    *,
+    params: dict[str, Any] | None = None,
+    max_items: int | None = None,
+    max_pages: int | None = None,
+    max_empty_pages: int = MAX_EMPTY_PAGES,
+) -> Paginator[Any]:
+    """The items (plain JSON values) of a listing given as a path (``/conversations``), across its pages.
+
+    ``GET path?params``, then each ``_pagination.next`` with the rules of :meth:`FrontClient.paginate`: the
+    client's auth host rule, limiter, retries and errors, a link holding the token refused
+    (:class:`~front_client.errors.SecretInUrlError`), a repeated link ending the walk. An answer that is not
+    a JSON object with a ``_results`` list raises :class:`~front_client.errors.FrontClientError`.
+    """
+    plan = _PathPlan(client, path, dict(params or {}), max_items, max_pages, max_empty_pages)
+    return Paginator(client.get_httpx_client(), plan)

@@ -6,10 +6,11 @@ headers, so they work under any framework:
 - :func:`verify_rule_webhook`: a rule's webhook. ``X-Front-Signature`` = base64(HMAC-SHA1(API secret, body)).
 - :func:`verify_app_request`: an app's webhooks and the requests Front sends to a partner channel's or a
   connector's server. ``X-Front-Signature`` = base64(HMAC-SHA256(app secret, ``"<timestamp>:" + body``)),
-  with ``<timestamp>`` the ``X-Front-Request-Timestamp`` header (UNIX milliseconds), refused when it is
+  with ``<timestamp>`` the ``X-Front-Request-Timestamp`` header (UNIX milliseconds: ASCII digits, at most
+  15 of them; anything else is ``malformed_timestamp`` before any signature work), refused when it is
   more than ``tolerance`` seconds old (a replayed request) or ahead (a forged date).
 - :func:`challenge_reply`: Front validates a URL with a request carrying ``X-Front-Challenge``; the answer
-  is a 200 whose body is that value.
+  is a 200 whose body is that value, byte for byte.
 
 ``headers`` may be any mapping (looked up case-insensitively: a dict, ``httpx.Headers``, Starlette's or
 Django's headers), a WSGI ``environ`` (``HTTP_X_FRONT_SIGNATURE``), or any iterable of ``(name, value)``
@@ -24,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -47,6 +49,9 @@ SIGNATURE_HEADER = "X-Front-Signature"
 TIMESTAMP_HEADER = "X-Front-Request-Timestamp"
 CHALLENGE_HEADER = "X-Front-Challenge"
 DEFAULT_TOLERANCE = 300.0  # seconds: Front's "reject timestamps older than 5 minutes"
+# A UNIX time in ms has 13 digits until the year 2286; a longer one cannot be a date (and int() of
+# thousands of digits is slow, then too large for a float).
+MAX_TIMESTAMP_DIGITS = 15
 
 Headers = Mapping[str, str] | Mapping[str, object] | Iterable[tuple[bytes | str, bytes | str]]
 Check = Literal[
@@ -68,8 +73,9 @@ class WebhookVerificationError(FrontClientError, ValueError):
         self.header = header
 
 
-def _header(headers: Headers, name: str) -> str | None:
-    """``name`` from a mapping (case-insensitive), a WSGI environ, or ASGI ``(bytes, bytes)`` pairs."""
+def _raw_header(headers: Headers, name: str) -> object:
+    """``name``'s value as given (``None`` if absent), from a mapping (case-insensitive), a WSGI environ, or
+    ASGI ``(bytes, bytes)`` pairs."""
     wanted = name.lower()
     if isinstance(headers, Mapping):
         direct = headers.get(name)
@@ -77,15 +83,36 @@ def _header(headers: Headers, name: str) -> str | None:
             direct = headers.get("HTTP_" + name.upper().replace("-", "_"))  # a WSGI environ
         if direct is None:
             direct = next((v for k, v in headers.items() if _text(k).lower() == wanted), None)
-        return _text(direct) if direct is not None else None
+        return direct
     for key, value in headers:
         if _text(key).lower() == wanted:
-            return _text(value)
+            return value
     return None
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    value = _raw_header(headers, name)
+    return _text(value) if value is not None else None
 
 
 def _text(value: object) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _wire_bytes(value: object) -> bytes:
+    """A header value's bytes as received: bytes as given; text as WSGI (PEP 3333), ASGI frameworks and
+    werkzeug decode headers, Latin-1, or UTF-8 for text Latin-1 cannot hold (it was not decoded that way)."""
+    if isinstance(value, bytes):
+        return value
+    text = str(value)
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape")  # a value decoded with surrogateescape (aiohttp)
+    except UnicodeEncodeError:  # a lone surrogate no decoder made: no bytes were received as such
+        return text.encode("utf-8", "replace")
 
 
 def _key(secret: str | bytes) -> bytes:
@@ -107,6 +134,15 @@ def _require(value: str | None, header: str) -> str:
     if value is None or not value.strip():
         raise WebhookVerificationError("missing_header", header, f"the {header} header is missing or empty")
     return value.strip()
+
+
+def _timestamp(value: str) -> int:
+    """The timestamp header's UNIX time in ms; ``malformed_timestamp`` unless 1 to 15 ASCII digits."""
+    if not (value.isascii() and value.isdigit() and len(value) <= MAX_TIMESTAMP_DIGITS):
+        raise WebhookVerificationError(
+            "malformed_timestamp", TIMESTAMP_HEADER, f"the {TIMESTAMP_HEADER} header is not a UNIX time in ms"
+        )
+    return int(value)
 
 
 def _check_signature(signature: str, key: bytes, message: bytes, digest: str, header: str) -> None:
@@ -146,21 +182,26 @@ def verify_app_request(
 
     ``X-Front-Signature`` must be base64(HMAC-SHA256(``app_secret``, ``timestamp + ":" + body``)) and
     ``X-Front-Request-Timestamp`` (UNIX milliseconds) within ``tolerance`` seconds of ``now`` (UNIX
-    seconds; default the current time). The signature is checked first: a stale request is only called
-    stale once it is known to be Front's. Returns ``True``; raises :class:`WebhookVerificationError`.
+    seconds; default the current time). A timestamp that is not 1 to 15 ASCII digits is refused first
+    (``malformed_timestamp``); then the signature is checked: a stale request is only called stale once it
+    is known to be Front's. Returns ``True``; raises :class:`WebhookVerificationError`.
+
+    A ``tolerance`` or ``now`` that is not a finite number (NaN, infinity) raises :class:`ValueError`: it is
+    the caller's mistake, not the request's, and NaN would compare as "not stale" for any age.
     """
+    if not math.isfinite(tolerance):
+        raise ValueError(f"tolerance must be a finite number of seconds, not {tolerance!r}")
     if tolerance < 0:
         raise ValueError(f"tolerance must be >= 0 seconds, not {tolerance!r}")
+    if now is not None and not math.isfinite(now):
+        raise ValueError(f"now must be a finite UNIX time in seconds, not {now!r}")
     signature = _require(_header(headers, SIGNATURE_HEADER), SIGNATURE_HEADER)
     stamp = _require(_header(headers, TIMESTAMP_HEADER), TIMESTAMP_HEADER)
-    # Signed exactly as sent: the header's own text, a colon, the raw body.
-    _check_signature(signature, _key(app_secret), stamp.encode("latin-1") + b":" + _raw(body), "sha256",
+    signed_at = _timestamp(stamp)
+    # Signed exactly as sent: the header's own text (ASCII digits, checked above), a colon, the raw body.
+    _check_signature(signature, _key(app_secret), stamp.encode("ascii") + b":" + _raw(body), "sha256",
                      SIGNATURE_HEADER)  # fmt: skip
-    if not stamp.isascii() or not stamp.isdigit():
-        raise WebhookVerificationError(
-            "malformed_timestamp", TIMESTAMP_HEADER, f"the {TIMESTAMP_HEADER} header is not a UNIX time in ms"
-        )
-    age = (time.time() if now is None else now) - int(stamp) / 1000
+    age = (time.time() if now is None else now) - signed_at / 1000
     if age > tolerance:
         raise WebhookVerificationError(
             "stale",
@@ -178,14 +219,18 @@ def verify_app_request(
 
 @dataclass(frozen=True)
 class ChallengeReply:
-    """The answer to Front's validation request: status, headers and body, for any framework."""
+    """The answer to Front's validation request: status, headers and body, for any framework.
+
+    ``challenge`` is the header's bytes read as UTF-8 (an undecodable byte kept as a lone surrogate), so that
+    ``body`` gives back exactly the bytes Front sent.
+    """
 
     challenge: str
     status: int = 200
 
     @property
     def body(self) -> bytes:
-        return self.challenge.encode("utf-8")
+        return self.challenge.encode("utf-8", "surrogateescape")
 
     @property
     def content_type(self) -> str:
@@ -202,7 +247,11 @@ def challenge_reply(headers: Headers) -> ChallengeReply | None:
     Verify the request first (:func:`verify_app_request`); then, if this returns a reply, send it instead
     of handling the request as an event.
     """
-    value = _header(headers, CHALLENGE_HEADER)
-    if value is None or not value.strip():
+    value = _raw_header(headers, CHALLENGE_HEADER)
+    if value is None:
         return None
-    return ChallengeReply(value.strip())
+    # Echoed byte for byte: the bytes as received (not Latin-1 text re-encoded as UTF-8), blanks around cut.
+    challenge = _wire_bytes(value).strip()
+    if not challenge:
+        return None
+    return ChallengeReply(challenge.decode("utf-8", "surrogateescape"))

@@ -88,6 +88,18 @@ def test_the_wsgi_example_accepts_front_and_refuses_the_rest(wsgi_server: tuple[
     assert handled == [EVENT]  # only Front's event reached the handler; the challenge did not
 
 
+def test_the_wsgi_example_echoes_a_non_ascii_challenge_byte_for_byte(
+    wsgi_server: tuple[str, list[bytes]],
+) -> None:
+    url, handled = wsgi_server
+    wire = "défi-€".encode()  # sent as UTF-8 bytes; wsgiref hands the app Latin-1 text (PEP 3333)
+    with httpx.Client(base_url=url) as client:
+        headers = {name.encode(): value.encode() for name, value in signed(b"{}").items()}
+        reply = client.post("/front", content=b"{}", headers={**headers, b"X-Front-Challenge": wire})
+    assert (reply.status_code, reply.content) == (200, wire)
+    assert handled == []
+
+
 async def call_asgi(app: Any, body: bytes, headers: dict[str, str]) -> tuple[int, dict[bytes, bytes], bytes]:
     chunks = [body[:10], body[10:]]  # in two messages, as a server may deliver it
     sent: list[dict[str, Any]] = []
