@@ -128,3 +128,16 @@ def test_a_missing_file_is_an_api_without_query_objects(tmp_path: Path) -> None:
 def test_a_malformed_file_is_refused_saying_where(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(query_objects.QueryObjectsError, match=re.escape(message)):
         query_objects.load(_write(tmp_path, text))
+
+
+def test_the_generated_signature_and_docstring_name_the_kind() -> None:
+    import inspect
+
+    from front_core_api.api.events import list_events
+    from front_core_api.query import EventsQuery
+    from front_core_api.resources.events import Events
+    from front_core_api.types import Unset
+
+    assert inspect.signature(list_events.sync).parameters["q"].annotation == EventsQuery | Unset
+    assert "q (EventsQuery | Unset):" in (list_events.sync.__doc__ or "")
+    assert inspect.signature(Events.list).parameters["q"].annotation == "EventsQuery | None"
