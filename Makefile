@@ -17,8 +17,8 @@ CHANNEL_PATCHED_SPEC := $(SPEC_BUILD)/channel-api.patched.json
 CHANNEL_GENERATED := generated/front_channel_api
 CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
-# The facade step of tools/generate.py: its code and the naming exceptions.
-FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml
+# The facade step of tools/generate.py: its code and the naming exceptions; the query objects.
+FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml tools/query_objects.py spec/query-objects.yaml
 export PYTHONUTF8 := 1
 
 .PHONY: help install spec generate update-spec test demo lint format bench dist docs mutate clean distclean lock record record-live FORCE

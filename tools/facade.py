@@ -160,7 +160,10 @@ def _response_facts(endpoint: Any) -> tuple[str, str | None, set[str]]:
     return (" | ".join(types) if types else "None"), item, imports
 
 
-def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Namespace]:
+def build(
+    generator_data: Any, spec: dict[str, Any], package: str, query_objects: dict[str, str] | None = None
+) -> list[Namespace]:
+    """The namespaces; ``query_objects`` (``"METHOD /path"`` → kind, tools/query_objects.py) types ``q``."""
     from openapi_python_client.parser.properties.model_property import ModelProperty
 
     names = facade_names(spec)
@@ -185,7 +188,12 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                 Argument(p.python_name, _type(p), wire=str(p.name)) for p in endpoint.path_parameters
             ]
             query_args = []
+            query_kind = (query_objects or {}).get(f"{endpoint.method.upper()} {path}")
             for p in endpoint.query_parameters:
+                if query_kind and p.name == "q":  # Front's query object: its TypedDict
+                    imports.add(f"from ..query import {query_kind}")
+                    query_args.append(Argument("q", f"{query_kind} | None", "None", "q"))
+                    continue
                 imports |= _imports(p)
                 if p.required:
                     query_args.append(Argument(p.python_name, _type(p), wire=str(p.name)))
@@ -263,7 +271,14 @@ def _iter_ops(spec: dict[str, Any]) -> Any:
     return operations(spec)
 
 
-def generate_facade(patched_spec: Path, package_dir: Path, templates: Path, config_path: Path) -> int:
+def generate_facade(
+    patched_spec: Path,
+    package_dir: Path,
+    templates: Path,
+    config_path: Path,
+    *,
+    query_objects: dict[str, str] | None = None,
+) -> int:
     """Write ``package_dir/resources/``; returns the number of facade methods."""
     from openapi_python_client import Project
     from openapi_python_client.config import Config, ConfigFile, MetaType
@@ -277,7 +292,7 @@ def generate_facade(patched_spec: Path, package_dir: Path, templates: Path, conf
     if not isinstance(data, GeneratorData):
         raise RuntimeError(f"the generator could not parse {patched_spec}: {data}")
     package = package_dir.name
-    namespaces = build(data, spec, package)
+    namespaces = build(data, spec, package, query_objects)
     project = Project(openapi=data, config=config, custom_template_path=templates)
     env = project.env
     out = package_dir / "resources"

@@ -28,7 +28,9 @@ import yaml
 
 from tools.apis import APIS, DEFAULT_API, api_named
 from tools.facade import generate_facade
-from tools.packages import CORE, ROOT
+from tools.packages import CORE, PACKAGES, ROOT
+from tools.query_objects import QueryObjects, resolve, write_query_module
+from tools.query_objects import load as load_query_objects
 from tools.response_shapes import write_response_shapes
 
 TEMPLATES = ROOT / "templates"
@@ -43,8 +45,11 @@ class GenerationError(RuntimeError):
     pass
 
 
-def operations_table(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """``"METHOD /path"`` → the facts our endpoint template prints and exports."""
+def operations_table(
+    spec: dict[str, Any], query_objects: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``"METHOD /path"`` → the facts our endpoint template prints and exports; ``query_objects``
+    (``"METHOD /path"`` → kind) names the operations whose ``q`` is a query object."""
     table: dict[str, dict[str, Any]] = {}
     for path, item in spec["paths"].items():
         for method in HTTP_METHODS:
@@ -54,7 +59,10 @@ def operations_table(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             facts: dict[str, Any] = {"required_scopes": list(operation.get("x-required-scopes", []))}
             if "x-front-rate-limit-tier" in operation:
                 facts["tier"] = operation["x-front-rate-limit-tier"]
-            table[f"{method.upper()} {path}"] = facts
+            key = f"{method.upper()} {path}"
+            if query_objects and key in query_objects:
+                facts["query_object"] = query_objects[key]
+            table[key] = facts
     return table
 
 
@@ -67,14 +75,17 @@ def spec_provenance(pin: dict[str, str], source_sha256: str | None = None) -> di
 
 
 def write_template_dir(
-    spec: dict[str, Any], destination: Path, provenance: dict[str, str] | None = None
+    spec: dict[str, Any],
+    destination: Path,
+    provenance: dict[str, str] | None = None,
+    query_objects: dict[str, str] | None = None,
 ) -> None:
     for template in TEMPLATES.rglob("*.jinja"):
         target = destination / template.relative_to(TEMPLATES)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, target)
     # JSON with only strings, numbers and lists/dicts is also a Jinja literal.
-    table = json.dumps(operations_table(spec), indent=1, sort_keys=True, ensure_ascii=True)
+    table = json.dumps(operations_table(spec, query_objects), indent=1, sort_keys=True, ensure_ascii=True)
     (destination / "_front_operations.jinja").write_text(
         "{# Written by tools/generate.py from the patched spec. #}\n{% set OPERATIONS = " + table + " %}\n",
         encoding="utf-8",
@@ -135,6 +146,14 @@ def write_config(source: Path, package: str, destination: Path) -> Path:
     return destination
 
 
+def query_objects_file(package: str) -> Path | None:
+    """The package's query-object data (spec/query-objects.yaml beside its patches), if it is one of ours."""
+    for known in PACKAGES:
+        if known.name == package:
+            return known.patches_file.parent / "query-objects.yaml"
+    return None
+
+
 def generate(
     patched_spec: Path,
     output: Path,
@@ -142,10 +161,15 @@ def generate(
     *,
     config: Path = CONFIG,
     package: str = PACKAGE,
+    query_objects: Path | None = None,
 ) -> list[str]:
     """Generate ``package`` at ``output``; ``provenance`` (:func:`spec_provenance`) names its spec, by
-    default the Core pin."""
+    default the Core pin; ``query_objects`` the data file of its query objects (default: the package's)."""
     spec = json.loads(patched_spec.read_text(encoding="utf-8"))
+    data_file = query_objects or query_objects_file(package)
+    queries = resolve(load_query_objects(data_file) if data_file else QueryObjects({}, {}), spec)
+    for note in queries.notes:
+        print(f"note: {note}", file=sys.stderr)
     if provenance is None:
         provenance = spec_provenance(json.loads(CORE.path(CORE.pin).read_text(encoding="utf-8")))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
@@ -155,7 +179,7 @@ def generate(
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"
-        write_template_dir(spec, templates, provenance)
+        write_template_dir(spec, templates, provenance, queries.operations)
         target = Path(scratch) / package
         config = write_config(config, package, Path(scratch) / "config.yaml")
         command = [
@@ -170,9 +194,11 @@ def generate(
         warnings = check_warnings(log, allowed)
         write_response_shapes(spec, target)  # what front_client.testing's emulator answers with
         (target / "py.typed").write_text(PY_TYPED, encoding="utf-8")
+        if queries.kinds:  # the query objects' TypedDicts (front_core_api.query)
+            write_query_module(queries, target, templates, package)
         # The resource facade (client.conversations.list()), from the generator's own parse of the same spec.
         try:
-            generate_facade(patched_spec, target, templates, config)
+            generate_facade(patched_spec, target, templates, config, query_objects=queries.operations)
         except (RuntimeError, ValueError, OSError, subprocess.CalledProcessError) as error:
             raise GenerationError(f"the facade could not be generated: {error}") from error
         shutil.rmtree(output, ignore_errors=True)

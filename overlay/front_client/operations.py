@@ -14,6 +14,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
+from front_client.errors import FrontClientError
+
 __all__ = ["ListOperation", "OperationRef", "accepts", "is_list", "request_kwargs", "resolve"]
 
 OperationRef = ModuleType | Callable[..., Any]
@@ -61,6 +63,8 @@ def request_kwargs(module: ModuleType, arguments: dict[str, Any]) -> dict[str, A
     """``httpx.Client.request`` keyword arguments for one call of the operation."""
     try:
         kwargs: dict[str, Any] = module._get_kwargs(**arguments)
+    except FrontClientError:  # e.g. an invalid query object: already says what is wrong, and is ours
+        raise
     except TypeError as error:  # a misspelt or missing argument: name the operation, not _get_kwargs
         message = str(error).replace("_get_kwargs()", f"{operation_id(module)}()")
         raise TypeError(f"{message} (its arguments: {', '.join(_parameters(module))})") from None

@@ -192,12 +192,12 @@ async def test_one_debug_line_per_request(api: Driver, caplog: pytest.LogCapture
     api.front.on(
         "GET", "/conversations", Reply(json={"_results": []}, headers={"X-RateLimit-Remaining": "42"})
     )
-    await api.call(api.client(), list_conversations, q="is:open")
+    await api.call(api.client(), list_conversations, q={"statuses": ["unassigned"]})
     lines = [r.getMessage() for r in caplog.records if r.name == "front_client"]
     assert len(lines) == 1
     assert lines[0].startswith("GET /conversations -> 200 in ")
     assert "remaining: 42" in lines[0]
-    assert "is:open" not in lines[0]
+    assert "unassigned" not in lines[0]
 
 
 def test_timeout_is_configurable() -> None:

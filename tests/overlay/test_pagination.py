@@ -33,11 +33,11 @@ def conversations_pages(
 
 async def test_items_across_pages_are_typed(api: Driver) -> None:
     conversations_pages(api, pages=3)
-    items = await api.collect(api.client(), [], list_conversations, limit=2, q="is:open")
+    items = await api.collect(api.client(), [], list_conversations, limit=2, q={"statuses": ["unassigned"]})
     assert [item.id for item in items] == [f"cnv_{p}_{i}" for p in (1, 2, 3) for i in (0, 1)]
     assert all(isinstance(item, ConversationResponse) for item in items)
     first, *rest = api.front.requests
-    assert first.query == {"limit": ["2"], "q": ["is:open"]}
+    assert first.query == {"limit": ["2"], "q[statuses][]": ["unassigned"]}
     assert [r.query for r in rest] == [{"page_token": ["p2"]}, {"page_token": ["p3"]}]
     assert all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in api.front.requests)
 
