@@ -18,7 +18,7 @@ CHANNEL_GENERATED := generated/front_channel_api
 CHANNEL_GENERATED_STAMP := build/generated-channel.stamp
 TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.yaml templates/generator-warnings.yaml
 # The facade step of tools/generate.py: its code and the naming exceptions; the query objects.
-FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml tools/query_objects.py spec/query-objects.yaml
+FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml tools/query_objects.py spec/query-objects.yaml overlay/front_client/extensions.py
 export PYTHONUTF8 := 1
 
 .PHONY: help install spec generate update-spec test demo lint format bench dist docs mutate clean distclean lock record record-live FORCE

@@ -74,6 +74,15 @@ def spec_provenance(pin: dict[str, str], source_sha256: str | None = None) -> di
     return {"commit": "unpinned", "date": "unknown", "sha256": source_sha256}
 
 
+def _extension_name(constant: str) -> str:
+    """The value of ``constant`` in overlay/front_client/extensions.py (``NAME = "value"``)."""
+    source = (ROOT / "overlay" / "front_client" / "extensions.py").read_text(encoding="utf-8")
+    found = re.search(rf'^{constant} = "([a-z_]+)"', source, re.MULTILINE)
+    if found is None:
+        raise GenerationError(f"overlay/front_client/extensions.py names no {constant}")
+    return found.group(1)
+
+
 def write_template_dir(
     spec: dict[str, Any],
     destination: Path,
@@ -86,8 +95,15 @@ def write_template_dir(
         shutil.copyfile(template, target)
     # JSON with only strings, numbers and lists/dicts is also a Jinja literal.
     table = json.dumps(operations_table(spec, query_objects), indent=1, sort_keys=True, ensure_ascii=True)
+    # The request extension's name comes from front_client.extensions, the one place that names them (read
+    # as text: the generator does not import the overlay), so generated code needs no import of front_client.
+    extension = _extension_name("OPERATION")
     (destination / "_front_operations.jinja").write_text(
-        "{# Written by tools/generate.py from the patched spec. #}\n{% set OPERATIONS = " + table + " %}\n",
+        "{# Written by tools/generate.py from the patched spec. #}\n{% set OPERATIONS = "
+        + table
+        + " %}\n{% set OPERATION_EXTENSION = "
+        + json.dumps(extension)
+        + " %}\n",
         encoding="utf-8",
     )
     facts = provenance or {"commit": "unknown", "date": "unknown", "sha256": "unknown"}
