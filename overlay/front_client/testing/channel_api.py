@@ -175,6 +175,7 @@ class ChannelAPI:
                 conversation = data.add_conversation(subject=subject, type="custom")
                 self._conversations[key] = conversation["id"]
             record = data.add_message(conversation, _message_fields(body), [], inbound=inbound)
+            data.add_event("inbound" if inbound else "outbound", conversation)
         return EmulatorResponse(202, {"status": "accepted", "message_uid": record["message_uid"]})
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from front_client.testing.events import ConversationState, list_events, record_changes
 from front_client.testing.forms import BodyError, parse_body
-from front_client.testing.queries import QueryError, read_query_object
+from front_client.testing.queries import QUERY_PROPERTIES, QueryError, read_query_object
 from front_client.testing.routing import Router
 from front_client.testing.store import (
     OPEN_STATUSES,
@@ -64,10 +65,23 @@ class FrontData(FrontStore):
                 target = self.merged[conversation_id]
                 location = self._link(path.replace(f"/{conversation_id}", f"/{target}", 1))
                 return 301, None, {"Location": location}
-            handler = _HANDLERS.get(f"{request.method} {template.rstrip('/')}")
-            if handler is not None:
-                return handler(self, request)
-            return self.generic(request)
+            route = f"{request.method} {template.rstrip('/')}"
+            if (
+                route in QUERY_PROPERTIES
+            ):  # a filter Front would refuse is refused on every route that takes q
+                try:
+                    read_query_object(route, query)
+                except QueryError as exc:
+                    return error(400, "Bad request", str(exc))
+            handler = _HANDLERS.get(route)
+            if handler is None:
+                return self.generic(request)
+            conversation = self.conversations.get(conversation_id or "")
+            before = ConversationState.of(conversation) if conversation and method != "GET" else None
+            answer = handler(self, request)
+            if conversation is not None and before is not None and conversation["id"] in self.conversations:
+                record_changes(self, conversation, before)
+            return answer
 
     def generic(self, request: Request) -> Answer:
         shape = self.shapes.operation(request.method, request.template)
@@ -212,7 +226,9 @@ class FrontData(FrontStore):
         if not request.body.get("body") or not request.body.get("to"):
             return error(400, "Bad request", "body and to are required")
         conversation = self.add_conversation(subject=request.body.get("subject") or "(no subject)")
-        return self._accepted(self.add_message(conversation, request.body, request.files, inbound=False))
+        message = self.add_message(conversation, request.body, request.files, inbound=False)
+        self.add_event("outbound", conversation)
+        return self._accepted(message)
 
     def list_messages(self, request: Request) -> Answer:
         found = self._conversation(request)
@@ -433,6 +449,7 @@ _HANDLERS: dict[str, Callable[[FrontData, Request], Answer]] = {
         request, lambda r: r["assignee_id"] == request.params["teammate_id"]
     ),
     "GET /contacts": FrontData.list_contacts,
+    "GET /events": list_events,
     "POST /contacts": FrontData.create_contact,
     "GET /contacts/{contact_id}": _h(FrontData._get, "contact"),
     "PATCH /contacts/{contact_id}": _h(FrontData._update, "contact", ("name", "description")),

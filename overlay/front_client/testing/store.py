@@ -74,6 +74,7 @@ class FrontStore:
         self.contacts: dict[str, dict[str, Any]] = {}
         self.inboxes: dict[str, dict[str, Any]] = {}
         self.merged: dict[str, str] = {}  # old conversation id -> the id it was merged into
+        self.events: list[dict[str, Any]] = []  # oldest first (front_client.testing.events)
         self.api_teammate = self.add_teammate(username="api", first_name="API", last_name="User")["id"]
         self.default_inbox = self.add_inbox(name="Support")["id"]
 
@@ -227,6 +228,19 @@ class FrontStore:
             conversation["messages"].append(message_id)
             return record
 
+    def add_event(self, event_type: str, conversation: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            event_id, emitted = self._next("evt")
+            record = {
+                "id": event_id,
+                "type": event_type,
+                "emitted_at": emitted,
+                "conversation_id": conversation["id"],
+                "inbox_id": conversation["inbox_id"],
+            }
+            self.events.append(record)
+            return record
+
     def merge(self, old_id: str, into: str) -> None:
         with self.lock:
             if into not in self.conversations:
@@ -322,6 +336,15 @@ class FrontStore:
                 "conversation": self._link(f"/conversations/{record['conversation_id']}"),
             },
         }
+        return body
+
+    def render_event(self, record: dict[str, Any]) -> dict[str, Any]:
+        body = self._template("EventResponse")
+        conversation = self.conversations.get(record["conversation_id"])
+        body.update({"id": record["id"], "type": record["type"], "emitted_at": record["emitted_at"]})
+        if conversation is not None:
+            body["conversation"] = self.render_conversation(conversation)
+        body["_links"] = {**body.get("_links", {}), "self": self._link(f"/events/{record['id']}")}
         return body
 
     def render_comment(self, record: dict[str, Any]) -> dict[str, Any]:
