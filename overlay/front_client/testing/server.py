@@ -23,7 +23,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from front_client.testing.handlers import EmulatorRequest, EmulatorResponse, front_error
 
-__all__ = ["MAX_BODY_BYTES", "EmulatorServer"]
+__all__ = ["CONNECTION_THREAD", "MAX_BODY_BYTES", "EmulatorServer"]
+
+CONNECTION_THREAD = "front-emulator-connection"  # the name of each connection's thread
 
 MAX_BODY_BYTES = 32 * 1024 * 1024  # Front takes 25 MB of attachments per message; a little room for the form
 IDLE_TIMEOUT_SECONDS = 30.0  # a connection silent this long (mid-request or idle) is closed
@@ -61,7 +63,10 @@ class _Server(ThreadingHTTPServer):
                 return
             self.connections.add(request)
             thread = threading.Thread(
-                target=self._serve_connection, args=(request, client_address), daemon=True
+                target=self._serve_connection,
+                args=(request, client_address),
+                name=CONNECTION_THREAD,
+                daemon=True,
             )
             self.threads.add(thread)
         thread.start()
