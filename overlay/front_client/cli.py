@@ -339,7 +339,13 @@ def cli(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The console script: runs :func:`cli`, turning every API error into one line and its exit status."""
+    """The console script: runs :func:`cli`, turning every API error into one line and its exit status.
+    ``front-api emulator [--port N] [--seed demo]`` serves the Front emulator (``front_client.testing``)."""
+    arguments = list(argv) if argv is not None else sys.argv[1:]
+    if arguments[:1] == ["emulator"]:
+        from front_client.testing.standalone import main as serve_emulator
+
+        return serve_emulator(arguments[1:], prog="front-api emulator")
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="front-api", standalone_mode=False)
     except click.exceptions.Abort:

@@ -22,9 +22,9 @@ def test_the_plugin_is_registered_for_pytest() -> None:
 
 
 def test_fixtures_share_one_emulator(
-    front_emulator: FrontEmulator, front_client: FrontClient, async_front_client: AsyncFrontClient
+    front_emulator: FrontEmulator, front_api_client: FrontClient, front_async_client: AsyncFrontClient
 ) -> None:
-    assert front_client.base_url == async_front_client.base_url == front_emulator.base_url
+    assert front_api_client.base_url == front_async_client.base_url == front_emulator.base_url
     assert front_emulator.running
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from front_client.testing import FrontEmulator
-from front_client.testing.front import Router
+from front_client.testing.routing import Router
 from front_client.testing.shapes import Shapes, load_shapes
 from openapi_schema_validator import OAS30Validator
 
@@ -90,12 +90,28 @@ def test_bodies_are_deterministic() -> None:
 
 
 def test_literal_segments_win_over_parameters() -> None:
-    router = Router(
-        [("GET", "/contacts/{contact_id}"), ("GET", "/contacts/custom_fields"), ("POST", "/contacts/merge")]
+    templates = ["GET /contacts/{contact_id}", "GET /contacts/custom_fields", "POST /contacts/merge"]
+    router = Router((t.split()[0], t.split()[1], t) for t in templates)
+    literal = router.match("GET", "/contacts/custom_fields")
+    assert literal is not None and (literal.value, literal.params) == ("GET /contacts/custom_fields", {})
+    param = router.match("GET", "/contacts/crd_1")
+    assert param is not None and (param.value, param.params) == (
+        "GET /contacts/{contact_id}",
+        {"contact_id": "crd_1"},
     )
-    assert router.match("GET", "/contacts/custom_fields") == ("/contacts/custom_fields", {})
-    assert router.match("GET", "/contacts/crd_1") == ("/contacts/{contact_id}", {"contact_id": "crd_1"})
     assert router.match("POST", "/contacts/crd_1") is None
+
+
+def test_a_literal_route_wins_whatever_the_order_then_the_latest() -> None:
+    router: Router[str] = Router()
+    router.add("GET", "/contacts/merge", "literal")
+    router.add("GET", "/contacts/{id}", "parameter")
+    router.add("GET", "/contacts/{contact_id}", "latest parameter")
+    assert [m.value for m in router.matches("GET", "/contacts/merge")] == [
+        "literal",
+        "latest parameter",
+        "parameter",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -122,9 +138,9 @@ def test_stateless_operations_over_http(
     if status == 204:
         assert response.content == b""
         return
-    matched = Router([(m.upper(), p) for p, item in spec["paths"].items() for m in item]).match(method, path)
+    matched = Router((m.upper(), p, p) for p, item in spec["paths"].items() for m in item).match(method, path)
     assert matched is not None
-    schema = {**_response_schema(spec, method, matched[0], status), "components": spec["components"]}
+    schema = {**_response_schema(spec, method, matched.value, status), "components": spec["components"]}
     body = response.json()
     assert not list(OAS30Validator(schema).iter_errors(body))
     if "_pagination" in body:

@@ -11,10 +11,16 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["FilePart", "parse_body", "unflatten"]
+__all__ = ["MAX_LIST_INDEX", "BodyError", "FilePart", "parse_body", "unflatten"]
 
 FilePart = tuple[str, str, bytes]  # (field name, file name, content)
 _KEY = re.compile(r"\[([^\]]*)\]")
+MAX_LIST_INDEX = 1000  # `a[100000000]=y` would otherwise build a list of a hundred million items
+MAX_DEPTH = 32
+
+
+class BodyError(ValueError):
+    """A form body the emulator refuses (it answers 400 with this text)."""
 
 
 def parse_body(content_type: str, raw: bytes) -> tuple[dict[str, Any], list[FilePart]]:
@@ -61,6 +67,8 @@ def unflatten(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     for name, raw_value in pairs:
         head = name.split("[", 1)[0]
         keys = [head, *_KEY.findall(name[len(head) :])]
+        if len(keys) > MAX_DEPTH:
+            raise BodyError(f"form field {name[:60]!r} is nested deeper than {MAX_DEPTH}")
         value = _convert(raw_value)
         node: Any = body
         for index, key in enumerate(keys):
@@ -75,7 +83,9 @@ def unflatten(pairs: list[tuple[str, str]]) -> dict[str, Any]:
                     node.append(child_default)
                     node = node[-1]
                     continue
-                key_index = int(key) if key.isdigit() else len(node)
+                if key.isdecimal() and (len(key) > 6 or int(key) > MAX_LIST_INDEX):
+                    raise BodyError(f"form field {name[:60]!r}: list index over {MAX_LIST_INDEX}")
+                key_index = int(key) if key.isdecimal() else len(node)
                 while len(node) <= key_index:
                     node.append({})
                 if last:

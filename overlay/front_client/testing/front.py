@@ -1,389 +1,49 @@
-"""Front's data, as the emulator keeps it: conversations, messages, comments, tags, teammates, contacts and
-inboxes behave (create → get → list → update → delete agree), every other operation of the spec answers a
-schema-valid body (:mod:`front_client.testing.shapes`), and a path outside the spec answers Front's 404.
+"""Front's Core API on the emulator's data: the routes that read and change it (create → get → list →
+update → delete agree), a schema-valid body for every other operation of the spec
+(:mod:`front_client.testing.shapes`), and Front's 404 for a path outside the spec.
 
-Bodies start from the shape of the spec's response schema and carry the stored fields on top, so what the
-emulator answers parses into the generated models with nothing missing. Listings are Front's:
-``{"_pagination": {"next": <url on the emulator's own host> | null}, "_links": ..., "_results": [...]}``,
-``limit`` (default 50, at most 100) and an opaque ``page_token``.
+Conversation lists filter on ``q`` as Front does (:mod:`front_client.testing.queries`): ``statuses``
+(``assigned``, ``unassigned``, ``archived``, ``trashed``), ``status_categories`` (``open``, ``waiting``,
+``resolved``) and ``status_ids``; without ``statuses`` the deleted ones are left out. Contact lists filter
+on ``updated_after`` / ``updated_before``.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
-from front_client.testing.forms import parse_body
-from front_client.testing.shapes import Shapes, load_shapes
+from front_client.testing.events import ConversationState, list_events, record_changes
+from front_client.testing.forms import BodyError, parse_body
+from front_client.testing.queries import QUERY_PROPERTIES, QueryError, read_query_object
+from front_client.testing.routing import Router
+from front_client.testing.store import (
+    OPEN_STATUSES,
+    Answer,
+    FrontStore,
+    Request,
+    error,
+    not_found,
+)
 
-__all__ = ["FrontData", "Router", "stateful_routes"]
+__all__ = ["FrontData", "stateful_routes"]
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
-EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: created_at of the first seeded resource, one second apart
-OPEN_STATUSES = ("assigned", "unassigned")
-CONVERSATION_STATUSES = ("archived", "unassigned", "deleted", "assigned")
 PRIVATE_CONVERSATION = "Teammate {teammate} is not allowed to read the conversation with id {id}"
 
-Answer = tuple[int, Any, dict[str, str]]  # status, JSON body (or bytes, or None), headers
 
+class FrontData(FrontStore):
+    """The resources and Front's Core routes on them. Every method is thread-safe (one lock)."""
 
-class Router:
-    """Method + path → the spec's path template; literal segments win over parameters
-    (``/contacts/merge`` is not ``/contacts/{contact_id}``)."""
-
-    def __init__(self, templates: Iterable[tuple[str, str]]) -> None:
-        self._routes: dict[tuple[str, int], list[tuple[tuple[str | None, ...], str]]] = {}
-        for method, template in templates:
-            segments = tuple(None if s.startswith("{") else s for s in _segments(template))
-            self._routes.setdefault((method.upper(), len(segments)), []).append((segments, template))
-        for routes in self._routes.values():
-            routes.sort(key=lambda route: [part is None for part in route[0]])
-
-    def match(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
-        got = _segments(path)
-        for want, template in self._routes.get((method.upper(), len(got)), ()):
-            if all(w is None or w == g for w, g in zip(want, got, strict=True)):
-                names = [s[1:-1] for s in _segments(template)]
-                return template, {n: g for n, w, g in zip(names, want, got, strict=True) if w is None}
-        return None
-
-
-def _segments(path: str) -> tuple[str, ...]:
-    return tuple(s for s in path.split("?", 1)[0].split("/") if s)
-
-
-def error(status: int, title: str, message: str) -> Answer:
-    return status, {"_error": {"status": status, "title": title, "message": message}}, {}
-
-
-def not_found(what: str) -> Answer:
-    return error(404, "Not found", f"{what} not found")
-
-
-@dataclass
-class Request:
-    """What a route handler of :class:`FrontData` sees."""
-
-    method: str
-    path: str
-    template: str
-    params: dict[str, str]
-    query: dict[str, list[str]]
-    body: dict[str, Any]
-    files: list[tuple[str, str, bytes]] = field(default_factory=list)  # (field, filename, content)
-
-    def arg(self, name: str) -> str:
-        values = self.query.get(name)
-        return values[0] if values else ""
-
-
-class FrontData:
-    """The resources. Every method is thread-safe (one lock)."""
-
-    def __init__(self, base_url: Callable[[], str], shapes: Shapes | None = None) -> None:
-        self._base_url = base_url
-        self._shapes = shapes
-        self._router: Router | None = None
-        self.lock = threading.RLock()
-        self._ids = itertools.count(1)
-        self.conversations: dict[str, dict[str, Any]] = {}
-        self.messages: dict[str, dict[str, Any]] = {}
-        self.comments: dict[str, dict[str, Any]] = {}
-        self.tags: dict[str, dict[str, Any]] = {}
-        self.teammates: dict[str, dict[str, Any]] = {}
-        self.contacts: dict[str, dict[str, Any]] = {}
-        self.inboxes: dict[str, dict[str, Any]] = {}
-        self.merged: dict[str, str] = {}  # old conversation id -> the id it was merged into
-        self.api_teammate = self.add_teammate(username="api", first_name="API", last_name="User")["id"]
-        self.default_inbox = self.add_inbox(name="Support")["id"]
-
-    # -- the spec ----------------------------------------------------------------------------------------
-    @property
-    def shapes(self) -> Shapes:
-        if self._shapes is None:
-            self._shapes = load_shapes()
-        return self._shapes
+    _spec_router: Router[str] | None = None
 
     @property
-    def router(self) -> Router:
-        if self._router is None:
-            self._router = Router((op.method, op.path) for op in self.shapes.operations.values())
-        return self._router
-
-    def _template(self, schema_name: str) -> dict[str, Any]:
-        built = self.shapes.build({"$ref": f"#/components/schemas/{schema_name}"}, base_url=self._base_url())
-        assert isinstance(built, dict)
-        return built
-
-    # -- ids and seeding -----------------------------------------------------------------------------------
-    def _next(self, prefix: str) -> tuple[str, float]:
-        number = next(self._ids)
-        return f"{prefix}_{number:x}", EPOCH + number
-
-    def add_teammate(self, **fields: Any) -> dict[str, Any]:
-        with self.lock:
-            teammate_id, _ = self._next("tea")
-            username = fields.pop("username", f"teammate{len(self.teammates) + 1}")
-            record = {
-                "id": teammate_id,
-                "username": username,
-                "email": fields.pop("email", f"{username}@example.com"),
-                "first_name": fields.pop("first_name", username.title()),
-                "last_name": fields.pop("last_name", "Example"),
-                "is_admin": fields.pop("is_admin", False),
-                "is_available": fields.pop("is_available", True),
-                "is_blocked": False,
-                "private": fields.pop("private", False),
-                **fields,
-            }
-            self.teammates[teammate_id] = record
-            return record
-
-    def add_inbox(self, **fields: Any) -> dict[str, Any]:
-        with self.lock:
-            inbox_id, _ = self._next("inb")
-            record = {
-                "id": inbox_id,
-                "name": fields.pop("name", f"Inbox {len(self.inboxes) + 1}"),
-                "is_private": fields.pop("is_private", False),
-                "is_public": fields.pop("is_public", True),
-                **fields,
-            }
-            self.inboxes[inbox_id] = record
-            return record
-
-    def add_tag(self, **fields: Any) -> dict[str, Any]:
-        with self.lock:
-            tag_id, created = self._next("tag")
-            record = {
-                "id": tag_id,
-                "name": fields.pop("name", f"Tag {len(self.tags) + 1}"),
-                "description": fields.pop("description", None),
-                "highlight": fields.pop("highlight", None),
-                "is_private": fields.pop("is_private", False),
-                "is_visible_in_conversation_lists": fields.pop("is_visible_in_conversation_lists", True),
-                "created_at": created,
-                **fields,
-            }
-            self.tags[tag_id] = record
-            return record
-
-    def add_contact(self, **fields: Any) -> dict[str, Any]:
-        with self.lock:
-            contact_id, created = self._next("crd")
-            number = len(self.contacts) + 1
-            record = {
-                "id": contact_id,
-                "name": fields.pop("name", f"Contact {number}"),
-                "description": fields.pop("description", ""),
-                "handles": fields.pop(
-                    "handles", [{"handle": f"contact{number}@example.com", "source": "email"}]
-                ),
-                "is_private": fields.pop("is_private", False),
-                "created_at": created,
-                **fields,
-            }
-            self.contacts[contact_id] = record
-            return record
-
-    def add_conversation(self, **fields: Any) -> dict[str, Any]:
-        with self.lock:
-            conversation_id, created = self._next("cnv")
-            status = fields.pop("status", "unassigned")
-            assignee_id = fields.pop("assignee_id", None)
-            if status == "open":
-                status = "assigned" if assignee_id else "unassigned"
-            if status not in CONVERSATION_STATUSES:
-                raise ValueError(f"status {status!r}: one of open, {', '.join(CONVERSATION_STATUSES)}")
-            for tag_id in fields.get("tag_ids", ()):
-                if tag_id not in self.tags:
-                    raise ValueError(f"tag {tag_id!r} does not exist: add_tags() first")
-            record = {
-                "id": conversation_id,
-                "subject": fields.pop("subject", f"Conversation {len(self.conversations) + 1}"),
-                "status": status,
-                "assignee_id": assignee_id,
-                "tag_ids": list(fields.pop("tag_ids", [])),
-                "inbox_id": fields.pop("inbox_id", self.default_inbox),
-                "is_private": fields.pop("is_private", False),
-                "created_at": created,
-                "type": fields.pop("type", "email"),
-                "messages": [],
-                "comments": [],
-                **fields,
-            }
-            self.conversations[conversation_id] = record
-            return record
-
-    def merge(self, old_id: str, into: str) -> None:
-        with self.lock:
-            if into not in self.conversations:
-                raise ValueError(f"conversation {into!r} does not exist")
-            self.conversations.pop(old_id, None)
-            self.merged[old_id] = into
-
-    # -- rendering -----------------------------------------------------------------------------------------
-    def _link(self, path: str) -> str:
-        return f"{self._base_url()}{path}"
-
-    def render_teammate(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("TeammateResponse")
-        body.update({k: v for k, v in record.items() if k in body and k != "_links"})
-        body["_links"] = {**body.get("_links", {}), "self": self._link(f"/teammates/{record['id']}")}
-        return body
-
-    def render_tag(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("TagResponse")
-        body.update({k: v for k, v in record.items() if k in body and k != "_links"})
-        body["_links"] = {**body.get("_links", {}), "self": self._link(f"/tags/{record['id']}")}
-        return body
-
-    def render_inbox(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("InboxResponse")
-        body.update({k: v for k, v in record.items() if k in body and k != "_links"})
-        body["_links"] = {**body.get("_links", {}), "self": self._link(f"/inboxes/{record['id']}")}
-        return body
-
-    def render_contact(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("ContactResponse")
-        template_handle = (body.get("handles") or [{}])[0]
-        body.update({k: v for k, v in record.items() if k in body and k not in ("_links", "handles")})
-        body["handles"] = [{**template_handle, **handle} for handle in record["handles"]]
-        body["_links"] = {**body.get("_links", {}), "self": self._link(f"/contacts/{record['id']}")}
-        return body
-
-    def render_conversation(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("ConversationResponse")
-        cid = record["id"]
-        body.update(
-            {
-                "id": cid,
-                "subject": record["subject"],
-                "status": record["status"],
-                "type": record["type"] if "type" in record else body["type"],
-                "is_private": record["is_private"],
-                "created_at": record["created_at"],
-                "assignee": (
-                    self.render_teammate(self.teammates[record["assignee_id"]])
-                    if record["assignee_id"] in self.teammates
-                    else None
-                ),
-                "tags": [self.render_tag(self.tags[t]) for t in record["tag_ids"] if t in self.tags],
-            }
-        )
-        related = {
-            name: self._link(f"/conversations/{cid}/{name}")
-            for name in ("events", "followers", "messages", "comments", "inboxes")
-        }
-        body["_links"] = {"self": self._link(f"/conversations/{cid}"), "related": related}
-        return body
-
-    def render_message(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("MessageResponse")
-        attachment = (body.get("attachments") or [{}])[0]
-        body.update(
-            {
-                "id": record["id"],
-                "message_uid": record["message_uid"],
-                "body": record["body"],
-                "text": record["body"],
-                "subject": record.get("subject") or body.get("subject"),
-                "is_inbound": record["is_inbound"],
-                "created_at": record["created_at"],
-                "attachments": [
-                    {
-                        **attachment,
-                        "filename": name,
-                        "size": len(content),
-                        "content_type": content_type,
-                        "url": self._link(f"/messages/{record['id']}/download/{link}"),
-                    }
-                    for link, (name, content_type, content) in record["attachments"].items()
-                ],
-            }
-        )
-        body["_links"] = {
-            **body.get("_links", {}),
-            "self": self._link(f"/messages/{record['id']}"),
-            "related": {
-                **(body.get("_links", {}).get("related") or {}),
-                "conversation": self._link(f"/conversations/{record['conversation_id']}"),
-            },
-        }
-        return body
-
-    def render_comment(self, record: dict[str, Any]) -> dict[str, Any]:
-        body = self._template("CommentResponse")
-        body.update(
-            {
-                "id": record["id"],
-                "body": record["body"],
-                "posted_at": record["created_at"],
-                "is_pinned": record["is_pinned"],
-                "attachments": [],
-                "author": self.render_teammate(self.teammates[record["author_id"]]),
-            }
-        )
-        body["_links"] = {
-            **body.get("_links", {}),
-            "self": self._link(f"/comments/{record['id']}"),
-            "related": {
-                **(body.get("_links", {}).get("related") or {}),
-                "conversations": self._link(f"/conversations/{record['conversation_id']}"),
-            },
-        }
-        return body
-
-    # -- listings ------------------------------------------------------------------------------------------
-    def page(self, request: Request, items: list[dict[str, Any]], render: Callable[[Any], Any]) -> Answer:
-        try:
-            size = int(request.arg("limit") or DEFAULT_PAGE_SIZE)
-            start = int(request.arg("page_token").removeprefix("p") or 0)
-        except ValueError:
-            return error(400, "Bad request", "limit and page_token must come from a previous page")
-        size = max(1, min(size, MAX_PAGE_SIZE))
-        chunk = items[start : start + size]
-        next_url = None
-        if start + size < len(items):
-            kept = [(k, v) for k, values in request.query.items() if k != "page_token" for v in values]
-            query = urlencode([*kept, *([] if "limit" in request.query else [("limit", str(size))])])
-            query = (query + "&" if query else "") + f"page_token=p{start + size}"
-            next_url = self._link(f"{request.path}?{query}")
-        return (
-            200,
-            {
-                "_pagination": {"next": next_url},
-                "_links": {"self": self._link(request.path)},
-                "_results": [render(item) for item in chunk],
-            },
-            {},
-        )
-
-    def _conversation_filter(self, request: Request) -> Callable[[dict[str, Any]], bool]:
-        wanted = set(request.query.get("q[statuses][]", []))
-        q = request.arg("q")
-        for word in re.findall(r"[a-z_]+", q):
-            if word in CONVERSATION_STATUSES:
-                wanted.add(word)
-            elif word == "open":
-                wanted.update(OPEN_STATUSES)
-            elif word == "trashed":
-                wanted.add("deleted")
-        if not wanted:
-            return lambda record: record["status"] != "deleted"
-        return lambda record: record["status"] in wanted
-
-    def _listing(self, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        # Newest first, as Front lists them; a private conversation is not listed to the API (it is refused
-        # when asked for by its ID).
-        visible = (r for r in records if not r["is_private"])
-        return sorted(visible, key=lambda r: (-r["created_at"], r["id"]))
+    def router(self) -> Router[str]:
+        """The spec's path templates (literal segments win over parameters)."""
+        if self._spec_router is None:
+            self._spec_router = Router(
+                (op.method, op.path, op.path) for op in self.shapes.operations.values()
+            )
+        return self._spec_router
 
     # -- the request path ----------------------------------------------------------------------------------
     def handle(
@@ -393,8 +53,11 @@ class FrontData:
         matched = self.router.match(method, path)
         if matched is None:
             return None
-        template, params = matched
-        body, files = parse_body(headers.get("content-type", ""), raw)
+        template, params = matched.value, matched.params
+        try:
+            body, files = parse_body(headers.get("content-type", ""), raw)
+        except BodyError as exc:
+            return error(400, "Bad request", str(exc))
         request = Request(method.upper(), path, template, params, query, body, files)
         with self.lock:
             conversation_id = params.get("conversation_id")
@@ -402,10 +65,23 @@ class FrontData:
                 target = self.merged[conversation_id]
                 location = self._link(path.replace(f"/{conversation_id}", f"/{target}", 1))
                 return 301, None, {"Location": location}
-            handler = _HANDLERS.get(f"{request.method} {template.rstrip('/')}")
-            if handler is not None:
-                return handler(self, request)
-            return self.generic(request)
+            route = f"{request.method} {template.rstrip('/')}"
+            if (
+                route in QUERY_PROPERTIES
+            ):  # a filter Front would refuse is refused on every route that takes q
+                try:
+                    read_query_object(route, query)
+                except QueryError as exc:
+                    return error(400, "Bad request", str(exc))
+            handler = _HANDLERS.get(route)
+            if handler is None:
+                return self.generic(request)
+            conversation = self.conversations.get(conversation_id or "")
+            before = ConversationState.of(conversation) if conversation and method != "GET" else None
+            answer = handler(self, request)
+            if conversation is not None and before is not None and conversation["id"] in self.conversations:
+                record_changes(self, conversation, before)
+            return answer
 
     def generic(self, request: Request) -> Answer:
         shape = self.shapes.operation(request.method, request.template)
@@ -432,9 +108,7 @@ class FrontData:
         return record
 
     def list_conversations(self, request: Request) -> Answer:
-        keep = self._conversation_filter(request)
-        items = self._listing(r for r in self.conversations.values() if keep(r))
-        return self.page(request, items, self.render_conversation)
+        return self._conversations_where(request, lambda _record: True)
 
     def get_conversation(self, request: Request) -> Answer:
         found = self._conversation(request)
@@ -474,7 +148,10 @@ class FrontData:
             if answer is not None:
                 return answer
         if "tag_ids" in body:
-            unknown = [t for t in body["tag_ids"] if t not in self.tags]
+            tag_ids = _string_list(body, "tag_ids")
+            if isinstance(tag_ids, tuple):
+                return tag_ids
+            unknown = [t for t in tag_ids if t not in self.tags]
             if unknown:
                 return error(400, "Bad request", f"unknown tag IDs: {', '.join(unknown)}")
             found["tag_ids"] = list(body["tag_ids"])
@@ -511,7 +188,10 @@ class FrontData:
         found = self._conversation(request)
         if isinstance(found, tuple):
             return found
-        for tag_id in request.body.get("tag_ids", []):
+        tag_ids = _string_list(request.body, "tag_ids")
+        if isinstance(tag_ids, tuple):
+            return tag_ids
+        for tag_id in tag_ids:
             if tag_id not in self.tags:
                 return not_found(f"Tag {tag_id}")
             if tag_id not in found["tag_ids"]:
@@ -522,39 +202,21 @@ class FrontData:
         found = self._conversation(request)
         if isinstance(found, tuple):
             return found
-        drop = set(request.body.get("tag_ids", []))
+        tag_ids = _string_list(request.body, "tag_ids")
+        if isinstance(tag_ids, tuple):
+            return tag_ids
+        drop = set(tag_ids)
         found["tag_ids"] = [t for t in found["tag_ids"] if t not in drop]
         return 204, None, {}
 
     # -- messages --------------------------------------------------------------------------------------------
-    def _add_message(self, conversation: dict[str, Any], request: Request, inbound: bool) -> dict[str, Any]:
-        message_id, created = self._next("msg")
-        attachments = {
-            f"fil_{message_id}_{index}": (name, "application/octet-stream", content)
-            for index, (_field, name, content) in enumerate(request.files)
-        }
-        record = {
-            "id": message_id,
-            "message_uid": f"uid_{message_id.removeprefix('msg_')}",
-            "conversation_id": conversation["id"],
-            "body": str(request.body.get("body", "")),
-            "subject": request.body.get("subject"),
-            "is_inbound": inbound,
-            "created_at": created,
-            "attachments": attachments,
-            "to": request.body.get("to", []),
-        }
-        self.messages[message_id] = record
-        conversation["messages"].append(message_id)
-        return record
-
     def reply(self, request: Request) -> Answer:
         found = self._conversation(request)
         if isinstance(found, tuple):
             return found
         if not request.body.get("body"):
             return error(400, "Bad request", "body is required")
-        return self._accepted(self._add_message(found, request, inbound=False))
+        return self._accepted(self.add_message(found, request.body, request.files, inbound=False))
 
     def _accepted(self, record: dict[str, Any]) -> Answer:
         # Front answers a message send with 202 and the message's UID; the message is readable at once here.
@@ -564,7 +226,9 @@ class FrontData:
         if not request.body.get("body") or not request.body.get("to"):
             return error(400, "Bad request", "body and to are required")
         conversation = self.add_conversation(subject=request.body.get("subject") or "(no subject)")
-        return self._accepted(self._add_message(conversation, request, inbound=False))
+        message = self.add_message(conversation, request.body, request.files, inbound=False)
+        self.add_event("outbound", conversation)
+        return self._accepted(message)
 
     def list_messages(self, request: Request) -> Answer:
         found = self._conversation(request)
@@ -666,6 +330,8 @@ class FrontData:
         for name in fields:
             if name in request.body:
                 record[name] = request.body[name]
+        if "updated_at" in record:
+            record["updated_at"] = self.tick()
         return 204, None, {}
 
     def _delete(self, kind: str, request: Request) -> Answer:
@@ -700,9 +366,46 @@ class FrontData:
         return 201, self.render_inbox(self.add_inbox(name=request.body["name"])), {}
 
     def _conversations_where(self, request: Request, keep: Callable[[dict[str, Any]], bool]) -> Answer:
-        status = self._conversation_filter(request)
-        items = self._listing(r for r in self.conversations.values() if keep(r) and status(r))
+        try:
+            q = read_query_object(f"GET {request.template}", request.query)
+        except QueryError as exc:
+            return error(400, "Bad request", str(exc))
+        statuses = q.statuses() or {"assigned", "unassigned", "archived"}
+        categories = set(q.values("status_categories"))
+        status_ids = set(q.values("status_ids"))
+
+        def wanted(record: dict[str, Any]) -> bool:
+            return (
+                record["status"] in statuses
+                and (not categories or self.status_category(record) in categories)
+                and (not status_ids or record.get("status_id") in status_ids)
+                and keep(record)
+            )
+
+        items = self._listing(r for r in self.conversations.values() if wanted(r))
         return self.page(request, items, self.render_conversation)
+
+    def list_contacts(self, request: Request) -> Answer:
+        try:
+            q = read_query_object(f"GET {request.template}", request.query)
+        except QueryError as exc:
+            return error(400, "Bad request", str(exc))
+        after, before = q.timestamp("updated_after"), q.timestamp("updated_before")
+        items = [
+            record
+            for record in sorted(self.contacts.values(), key=lambda r: r["id"])
+            if (after is None or record["updated_at"] > after)
+            and (before is None or record["updated_at"] < before)
+        ]
+        return self.page(request, items, self.render_contact)
+
+
+def _string_list(body: dict[str, Any], name: str) -> list[str] | Answer:
+    """``body[name]`` as a list of strings (``[]`` when absent), or Front's 400 when it is not one."""
+    value = body.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return error(400, "Bad request", f"{name} must be a list of IDs, got {type(value).__name__}")
+    return value
 
 
 def _h(function: Callable[..., Answer], *args: Any) -> Callable[[FrontData, Request], Answer]:
@@ -745,7 +448,8 @@ _HANDLERS: dict[str, Callable[[FrontData, Request], Answer]] = {
     "GET /teammates/{teammate_id}/conversations": lambda data, request: data._conversations_where(
         request, lambda r: r["assignee_id"] == request.params["teammate_id"]
     ),
-    "GET /contacts": _h(FrontData._list, "contact"),
+    "GET /contacts": FrontData.list_contacts,
+    "GET /events": list_events,
     "POST /contacts": FrontData.create_contact,
     "GET /contacts/{contact_id}": _h(FrontData._get, "contact"),
     "PATCH /contacts/{contact_id}": _h(FrontData._update, "contact", ("name", "description")),

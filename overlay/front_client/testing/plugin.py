@@ -5,7 +5,7 @@ Fixtures:
 - ``front_emulator``: a started :class:`~front_client.testing.FrontEmulator` per test (stopped after it),
   with the limits of ``front_emulator_limits`` (override that fixture to change them; default Front's
   own, 100 per 60 s, tier 1 = 1/s, tier 2 = 3/s);
-- ``front_client`` / ``async_front_client``: a ``FrontClient`` / ``AsyncFrontClient`` on that emulator,
+- ``front_api_client`` / ``front_async_client``: a ``FrontClient`` / ``AsyncFrontClient`` on that emulator,
   with a limiter matching its limits; closed after the test (the async one needs pytest-asyncio, or anyio);
 - ``front_vcr_config``: a ``vcr_config`` for pytest-recording that keeps tokens out of your cassettes
   (``Authorization`` and Front's other token headers, ``token`` / ``api_key`` query values, and the value
@@ -26,7 +26,8 @@ import pytest
 
 if TYPE_CHECKING:
     from front_client import AsyncFrontClient, FrontClient
-    from front_client.testing.server import EmulatorLimits, FrontEmulator
+    from front_client.testing.emulator import FrontEmulator
+    from front_client.testing.limits import EmulatorLimits
 
 try:  # an async fixture needs an async plugin; pytest-asyncio's decorator works in its strict mode too
     import pytest_asyncio
@@ -37,8 +38,8 @@ except ImportError:  # pragma: no cover - anyio's plugin runs plain async fixtur
 
 __all__ = [
     "FILTERED_AUTHORIZATION",
-    "async_front_client",
-    "front_client",
+    "front_api_client",
+    "front_async_client",
     "front_emulator",
     "front_emulator_limits",
     "front_vcr_config",
@@ -53,7 +54,7 @@ _TOKEN_QUERY = ("token", "api_key", "access_token")
 @pytest.fixture
 def front_emulator_limits() -> EmulatorLimits:
     """The limits of ``front_emulator``: override it (e.g. ``EmulatorLimits.front(time_scale=0.1)``)."""
-    from front_client.testing.server import EmulatorLimits
+    from front_client.testing.limits import EmulatorLimits
 
     return EmulatorLimits.front()
 
@@ -61,20 +62,23 @@ def front_emulator_limits() -> EmulatorLimits:
 @pytest.fixture
 def front_emulator(front_emulator_limits: EmulatorLimits) -> Iterator[FrontEmulator]:
     """A Front emulator on loopback for this test: seed it, point code at ``front_emulator.base_url``."""
-    from front_client.testing.server import FrontEmulator
+    from front_client.testing.emulator import FrontEmulator
 
     with FrontEmulator(front_emulator_limits) as emulator:
         yield emulator
 
 
 @pytest.fixture
-def front_client(front_emulator: FrontEmulator) -> Iterator[FrontClient]:
+def front_api_client(front_emulator: FrontEmulator) -> Iterator[FrontClient]:
+    """A ``FrontClient`` on ``front_emulator`` (named so that it cannot shadow the ``front_client``
+    package in a test module)."""
     with front_emulator.client() as client:
         yield client
 
 
 @_async_fixture
-async def async_front_client(front_emulator: FrontEmulator) -> AsyncIterator[AsyncFrontClient]:
+async def front_async_client(front_emulator: FrontEmulator) -> AsyncIterator[AsyncFrontClient]:
+    """An ``AsyncFrontClient`` on ``front_emulator``."""
     async with front_emulator.async_client() as client:
         yield client
 

@@ -180,14 +180,15 @@ def _from_pattern(pattern: str) -> str:
 
 
 @cache
-def load_shapes() -> Shapes:
-    """The shapes of the installed ``front_core_api`` (raises ``FileNotFoundError`` naming the file)."""
+def load_shapes(package: str = "front_core_api") -> Shapes:
+    """The shapes of an installed generated package (``front_core_api`` or ``front_channel_api``); raises
+    ``FileNotFoundError`` naming the file."""
     try:
-        source = resources.files("front_core_api").joinpath("_response_shapes.json")
+        source = resources.files(package).joinpath("_response_shapes.json")
         text = source.read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as exc:
         raise FileNotFoundError(
-            "front_core_api/_response_shapes.json is missing: the generated package was built without it "
+            f"{package}/_response_shapes.json is missing: the generated package was built without it "
             "(regenerate with `make generate`)"
         ) from exc
     return Shapes(json.loads(text))
