@@ -45,7 +45,8 @@ from front_core_api.resources import NAMESPACES, AsyncResources, Resources
 
 from front_client import multipart
 from front_client._version import __version__
-from front_client.auth import FrontAuth, HostPolicy, redirect_target
+from front_client.auth import REFRESHABLE, FrontAuth, HostPolicy, LiveScrubber, redirect_target
+from front_client.credentials import BearerCredential
 from front_client.downloads import Destination, Sink, Source, download_request
 from front_client.errors import (
     NO_SECRETS,
@@ -154,6 +155,8 @@ def _should_raise(response: httpx.Response) -> bool:
     status = response.status_code
     if 200 <= status <= 299:
         return False
+    if status == 401 and response.request.extensions.get(REFRESHABLE):
+        return False  # the credential refreshes and the auth flow re-sends once
     if 300 <= status <= 399:
         return redirect_target(response.request, response) is None
     return True
@@ -416,12 +419,15 @@ class _FrontClientBase(_ClientIdentity, AuthenticatedClient):
         raise_on_unexpected_status: bool,
         deadline: float | None,
         max_body_size: int | None,
+        credential: BearerCredential | None = None,
     ) -> None:
+        if credential is not None and token is not None:
+            raise ValueError("pass token= or credential=, not both")
         if deadline is not None and not deadline > 0:
             raise ValueError("deadline must be > 0 seconds, or None for no deadline")
         if max_body_size is not None and max_body_size < 1:
             raise ValueError("max_body_size must be >= 1 byte, or None for no limit")
-        secret = _resolve_token(token)
+        secret = _resolve_token(token) if credential is None else credential
         base_url = resolve_base_url(base_url)
         # The token lives only in the auth (whose repr hides it): the generated ``token`` field stays empty.
         super().__init__(
@@ -432,8 +438,8 @@ class _FrontClientBase(_ClientIdentity, AuthenticatedClient):
             follow_redirects=False,
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
-        self._scrubber = Scrubber([secret])
         self._auth = FrontAuth(secret, HostPolicy(self._base_url))
+        self._scrubber = Scrubber([secret]) if isinstance(secret, str) else LiveScrubber(secret)
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, max_retry_after=max_retry_after, max_total_wait=max_total_wait
         )
@@ -565,6 +571,7 @@ class FrontClient(_SyncRequests, _FrontClientBase, Resources):
         raise_on_unexpected_status: bool = False,
         deadline: float | None = DEFAULT_DEADLINE,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        credential: BearerCredential | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -577,6 +584,7 @@ class FrontClient(_SyncRequests, _FrontClientBase, Resources):
             raise_on_unexpected_status=raise_on_unexpected_status,
             deadline=deadline,
             max_body_size=max_body_size,
+            credential=credential,
         )
         self.limiter = _choose_limiter(
             limiter,
@@ -720,6 +728,7 @@ class AsyncFrontClient(_AsyncRequests, _FrontClientBase, AsyncResources):
         raise_on_unexpected_status: bool = False,
         deadline: float | None = DEFAULT_DEADLINE,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        credential: BearerCredential | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -732,6 +741,7 @@ class AsyncFrontClient(_AsyncRequests, _FrontClientBase, AsyncResources):
             raise_on_unexpected_status=raise_on_unexpected_status,
             deadline=deadline,
             max_body_size=max_body_size,
+            credential=credential,
         )
         self.limiter = _choose_limiter(
             limiter,
