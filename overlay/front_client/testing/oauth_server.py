@@ -91,6 +91,11 @@ class OAuthServer:
                 return None
             return grant.company
 
+    def knows(self, access_token: str) -> bool:
+        """Whether this server issued ``access_token`` and did not revoke it (it may have expired)."""
+        with self._lock:
+            return access_token in self._access
+
     def revoke(self, company: str, *, refresh_tokens: bool = False) -> None:
         """Revoke the company's access tokens (a ``401`` next), and its refresh tokens too if asked (the
         app must then be authorized again)."""
