@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Recorder:
     notes_written: int = 0
     calls_by_company: dict[str, int] = field(default_factory=dict)
     refuse_every_token: bool = False  # every API call answers 401 (a token Front never accepts)
+    token_delay: float = 0.0  # seconds the token endpoint takes: widens a race's window
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -61,6 +63,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
+        if parts.path == "/oauth/token":
+            time.sleep(recorder.token_delay)
         answer = self.server.oauth.handle(self.command, parts.path, parts.query, dict(self.headers), body)
         if answer is not None:
             self._respond(*answer)
