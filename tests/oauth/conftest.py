@@ -48,7 +48,7 @@ def oauth(base_url: str) -> Iterator[FrontOAuth]:
 def consent(oauth: FrontOAuth, company: str, state: str | None = None) -> tuple[str, str]:
     """What a company admin's browser does: open the authorization URL, follow Front's redirect to the
     callback. Returns the callback's (code, state)."""
-    url, issued = oauth.authorization_url(state)
+    url, _issued = oauth.authorization_url(state)
     answer = httpx.get(f"{url}&company={company}", follow_redirects=False)
     assert answer.status_code == 302, answer.text
     callback = parse_qs(urlsplit(answer.headers["location"]).query)

@@ -85,7 +85,10 @@ def test_16_threads_each_with_its_own_app_on_one_store_refresh_once(
 
     def worker(_: int) -> str:
         own_store = store if kind == "memory" else open_store(kind, where)
-        with app(base_url, own_store) as oauth, oauth.client("acme", base_url=base_url, limiter=False) as front:
+        with (
+            app(base_url, own_store) as oauth,
+            oauth.client("acme", base_url=base_url, limiter=False) as front,
+        ):
             barrier.wait()
             return str(front.request("GET", "/me").json()["company"])
 

@@ -79,7 +79,10 @@ def test_a_second_401_after_the_refresh_raises_without_the_tokens(
     authorize(oauth, "acme")
     recorder.refuse_every_token = True  # the API echoes the token in its 401 body
 
-    with oauth.client("acme", base_url=base_url, limiter=False) as front, pytest.raises(AuthenticationError) as raised:
+    with (
+        oauth.client("acme", base_url=base_url, limiter=False) as front,
+        pytest.raises(AuthenticationError) as raised,
+    ):
         front.request("POST", "/notes", json={})
 
     assert oauth_server.counters.refreshes == 1
@@ -95,11 +98,13 @@ def test_a_refused_refresh_token_requires_reauthorization_naming_the_installatio
     authorize(oauth, "acme")
     expire(oauth.token_store, "acme")
     oauth_server.revoke("acme", refresh_tokens=True)
-    fresh = FrontOAuth(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url=base_url, token_store=oauth.token_store)
+    fresh = FrontOAuth(
+        CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url=base_url, token_store=oauth.token_store
+    )
 
-    with fresh.client("acme", base_url=base_url, limiter=False) as front:
-        with pytest.raises(ReauthorizationRequired) as raised:
-            front.request("GET", "/me")
+    front = fresh.client("acme", base_url=base_url, limiter=False)
+    with front, pytest.raises(ReauthorizationRequired) as raised:
+        front.request("GET", "/me")
 
     assert raised.value.installation == "acme"
     assert "'acme'" in str(raised.value)
@@ -113,15 +118,17 @@ def test_a_refused_refresh_after_a_401_requires_reauthorization_too(
     authorize(oauth, "acme")
     oauth_server.revoke("acme", refresh_tokens=True)
 
-    with oauth.client("acme", base_url=base_url, limiter=False) as front:
-        with pytest.raises(ReauthorizationRequired, match="'acme'"):
-            front.request("GET", "/me")
+    front = oauth.client("acme", base_url=base_url, limiter=False)
+    with front, pytest.raises(ReauthorizationRequired, match="'acme'"):
+        front.request("GET", "/me")
 
 
-def test_an_installation_that_never_authorized_requires_authorization(oauth: FrontOAuth, base_url: str) -> None:
-    with oauth.client("nobody", base_url=base_url, limiter=False) as front:
-        with pytest.raises(ReauthorizationRequired, match="'nobody'"):
-            front.request("GET", "/me")
+def test_an_installation_that_never_authorized_requires_authorization(
+    oauth: FrontOAuth, base_url: str
+) -> None:
+    front = oauth.client("nobody", base_url=base_url, limiter=False)
+    with front, pytest.raises(ReauthorizationRequired, match="'nobody'"):
+        front.request("GET", "/me")
 
 
 def test_reauthorizing_replaces_the_refused_token_at_once(

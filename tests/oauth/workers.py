@@ -22,7 +22,11 @@ def open_store(kind: str, where: str) -> TokenStore:
 def call_api_at_once(base_url: str, store_kind: str, where: str, threads: int, start_at: float) -> list[str]:
     """Each thread's answer: the company named by ``GET /me`` (or the error's type)."""
     oauth = FrontOAuth(
-        CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url=base_url, token_store=open_store(store_kind, where)
+        CLIENT_ID,
+        CLIENT_SECRET,
+        REDIRECT_URI,
+        oauth_base_url=base_url,
+        token_store=open_store(store_kind, where),
     )
     with oauth, oauth.client("acme", base_url=base_url, limiter=False) as front:
 
