@@ -79,7 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
         company = self.server.oauth.company_for(token) if scheme == "Bearer" else None
         with recorder.lock:
             recorder.api_tokens.append(token)
-            if company is None and self.server.oauth.knows(token):
+            if self.server.oauth.status(token) == "expired":
                 recorder.expired_tokens_sent += 1
             if recorder.refuse_every_token:
                 company = None

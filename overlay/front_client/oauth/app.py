@@ -148,7 +148,7 @@ class FrontOAuth:
             self.token_store.save(installation, token)
         credential = self._credentials.get(installation)
         if credential is not None:
-            credential._adopt(token)  # a re-authorization replaces a refused token at once
+            credential.adopt(token)  # a re-authorization replaces a refused token at once
         return token
 
     async def aexchange_code(

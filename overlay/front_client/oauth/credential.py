@@ -87,7 +87,8 @@ class InstallationCredential:
     def _usable(self, token: OAuthToken, rejected: str | None) -> bool:
         return token.access_token != rejected and not token.refresh_due(self._clock(), self._margin)
 
-    def _adopt(self, token: OAuthToken) -> OAuthToken:
+    def adopt(self, token: OAuthToken) -> OAuthToken:
+        """Use ``token`` from now on (it is in the store already: a new authorization, another worker's)."""
         if self._current is not None and self._current.access_token != token.access_token:
             self._retired = self._current
         self._current = token
@@ -103,10 +104,10 @@ class InstallationCredential:
                 if stored is None:
                     raise ReauthorizationRequired(self.installation, error=None)
                 if self._usable(stored, rejected):
-                    return self._adopt(stored)  # another process renewed it
+                    return self.adopt(stored)  # another process renewed it
                 if not stored.refresh_token:
                     raise ReauthorizationRequired(self.installation, error="no refresh token")
                 fresh = self._endpoint.refresh(self.installation, stored.refresh_token)
                 self.refreshes += 1
                 self._store.save(self.installation, fresh)
-                return self._adopt(fresh)
+                return self.adopt(fresh)

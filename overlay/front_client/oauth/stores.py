@@ -10,7 +10,6 @@ would lose the installation. Implement :class:`TokenStore` for your own database
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
@@ -133,6 +132,8 @@ class FileTokenStore:
 
     @contextlib.contextmanager
     def lock(self, installation: str) -> Iterator[None]:
+        import fcntl  # here: POSIX only, and the other stores work without it
+
         # A new open file description per holder: flock then excludes threads of this process too.
         try:
             descriptor = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -38,6 +38,7 @@ class _Grant:
     company: str
     expires_at: float
     redirect_uri: str | None = None
+    revoked: bool = False
 
 
 @dataclass
@@ -87,21 +88,28 @@ class OAuthServer:
         """The company an access token acts for, or ``None`` (unknown, expired or revoked: answer 401)."""
         with self._lock:
             grant = self._access.get(access_token)
-            if grant is None or self._clock() >= grant.expires_at:
+            if grant is None or grant.revoked or self._clock() >= grant.expires_at:
                 return None
             return grant.company
 
-    def knows(self, access_token: str) -> bool:
-        """Whether this server issued ``access_token`` and did not revoke it (it may have expired)."""
+    def status(self, access_token: str) -> str:
+        """``"valid"``, ``"expired"``, ``"revoked"`` or ``"unknown"`` (not issued here: e.g. an API token,
+        which the emulator's API accepts as before)."""
         with self._lock:
-            return access_token in self._access
+            grant = self._access.get(access_token)
+            if grant is None:
+                return "unknown"
+            if grant.revoked:
+                return "revoked"
+            return "expired" if self._clock() >= grant.expires_at else "valid"
 
     def revoke(self, company: str, *, refresh_tokens: bool = False) -> None:
         """Revoke the company's access tokens (a ``401`` next), and its refresh tokens too if asked (the
         app must then be authorized again)."""
         with self._lock:
-            for token in [t for t, g in self._access.items() if g.company == company]:
-                del self._access[token]
+            for grant in self._access.values():
+                if grant.company == company:
+                    grant.revoked = True
             if refresh_tokens:
                 for token in [t for t, c in self._refresh.items() if c == company]:
                     del self._refresh[token]
