@@ -23,10 +23,18 @@ from urllib.parse import unquote_plus
 
 import httpx
 
-from front_client.credentials import BearerCredential, StaticToken
+from front_client.credentials import BearerCredential
 from front_client.errors import ForeignHostError, Scrubber, SecretInUrlError, error_from_response, redact_url
 
-__all__ = ["FOLLOWED_LINK", "REFRESHABLE", "FrontAuth", "HostPolicy", "LiveScrubber", "redirect_target"]
+__all__ = [
+    "FOLLOWED_LINK",
+    "REFRESHABLE",
+    "CredentialAuth",
+    "FrontAuth",
+    "HostPolicy",
+    "LiveScrubber",
+    "redirect_target",
+]
 
 # Redirects whose meaning is "the same request, at another URL" (301: Front's merged conversations).
 _REISSUED_STATUSES = frozenset({301, 307, 308})
@@ -34,22 +42,6 @@ _REISSUED = "front_reissued"  # request extension marking the one re-issue
 FOLLOWED_LINK = "front_followed_link"  # request extension marking a URL the server gave (a next link)
 # Request extension: a 401 to this attempt goes back to the auth flow (which refreshes and re-sends once).
 REFRESHABLE = "front_refreshable"
-
-
-class LiveScrubber(Scrubber):
-    """A scrubber of a credential's secrets as they are now (a refreshed token is redacted at once)."""
-
-    def __init__(self, credential: BearerCredential, extra: Iterable[str] = ()) -> None:
-        self._credential = credential
-        self._extra = tuple(extra)
-
-    @property
-    def _variants(self) -> list[str]:
-        return Scrubber([*self._credential.secrets(), *self._extra])._variants
-
-    @_variants.setter
-    def _variants(self, value: list[str]) -> None:
-        pass
 
 
 class HostPolicy:
@@ -91,55 +83,28 @@ def redirect_target(request: httpx.Request, response: httpx.Response) -> httpx.U
 class FrontAuth(httpx.Auth):
     """``Authorization: Bearer <token>`` for allowed hosts; refuses every other host."""
 
-    def __init__(self, token: str | BearerCredential, policy: HostPolicy) -> None:
-        self._credential = StaticToken(token) if isinstance(token, str) else token
+    def __init__(self, token: str, policy: HostPolicy) -> None:
+        self._token = token
         self._policy = policy
-        self._scrubber: Scrubber = LiveScrubber(self._credential)
-        # A credential that can refresh sees a 401 itself (refresh, re-send once); a static token's 401 is
-        # raised by the client's error hook as before.
-        self._refreshable = not isinstance(self._credential, StaticToken)
+        self._scrubber = Scrubber([token])
 
     def __repr__(self) -> str:
         return "FrontAuth(token=<redacted>)"
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self._credential.token()
-        response = yield self._authorize(request, token, self._refreshable)
-        if response.status_code == 401 and self._refreshable:
-            response.read()
-            fresh = self._credential.refresh(token)
-            if fresh is None:
-                raise error_from_response(response, Scrubber([*self._credential.secrets(), token]))
-            response.close()
-            token = fresh
-            response = yield self._authorize(request, token, False)
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self._authorize(request)
+        response = yield request
         target = redirect_target(request, response)
         if target is not None:
-            yield self._authorize(_reissue(request, target), token, False)
+            yield self._authorize(_reissue(request, target))
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token = await self._credential.atoken()
-        response = yield self._authorize(request, token, self._refreshable)
-        if response.status_code == 401 and self._refreshable:
-            await response.aread()
-            fresh = await self._credential.arefresh(token)
-            if fresh is None:
-                raise error_from_response(response, Scrubber([*self._credential.secrets(), token]))
-            await response.aclose()
-            token = fresh
-            response = yield self._authorize(request, token, False)
-        target = redirect_target(request, response)
-        if target is not None:
-            yield self._authorize(_reissue(request, target), token, False)
-
-    def _authorize(self, request: httpx.Request, token: str, refreshable: bool) -> httpx.Request:
+    def _authorize(self, request: httpx.Request) -> httpx.Request:
         self._policy.check(request.url)
         if request.extensions.get(_REISSUED) or request.extensions.get(FOLLOWED_LINK):
             url = str(request.url)
-            if token in url or token in unquote_plus(url):
-                raise SecretInUrlError(Scrubber([token]).text(redact_url(unquote_plus(url))))
-        request.headers["Authorization"] = f"Bearer {token}"
-        request.extensions = {**request.extensions, REFRESHABLE: refreshable}
+            if self._token in url or self._token in unquote_plus(url):
+                raise SecretInUrlError(self._scrubber.text(redact_url(unquote_plus(url))))
+        request.headers["Authorization"] = f"Bearer {self._token}"
         return request
 
 
@@ -154,3 +119,72 @@ def _reissue(request: httpx.Request, url: httpx.URL) -> httpx.Request:
         stream=request.stream,
         extensions={**request.extensions, _REISSUED: True},
     )
+
+
+class LiveScrubber(Scrubber):
+    """A scrubber of a credential's secrets as they are now (a refreshed token is redacted at once)."""
+
+    def __init__(self, credential: BearerCredential, extra: Iterable[str] = ()) -> None:
+        self._credential = credential
+        self._extra = tuple(extra)
+
+    @property
+    def _variants(self) -> list[str]:
+        return Scrubber([*self._credential.secrets(), *self._extra])._variants
+
+    @_variants.setter
+    def _variants(self, value: list[str]) -> None:
+        pass
+
+
+class CredentialAuth(FrontAuth):
+    """:class:`FrontAuth` for a credential that refreshes (OAuth): its token for every request, and after a
+    ``401`` one refresh and one re-send (the client's error hook lets that first ``401`` through)."""
+
+    def __init__(self, credential: BearerCredential, policy: HostPolicy) -> None:
+        super().__init__("", policy)
+        self._credential = credential
+        self._scrubber = LiveScrubber(credential)
+
+    def __repr__(self) -> str:
+        return f"CredentialAuth({self._credential!r})"
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self._credential.token()
+        response = yield self._bear(request, token, refreshable=True)
+        if response.status_code == 401:
+            response.read()
+            fresh = self._credential.refresh(token)
+            if fresh is None:
+                raise error_from_response(response, LiveScrubber(self._credential, [token]))
+            token = fresh
+            response = yield self._bear(request, token, refreshable=False)
+        target = redirect_target(request, response)
+        if target is not None:
+            yield self._bear(_reissue(request, target), token, refreshable=False)
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = await self._credential.atoken()
+        response = yield self._bear(request, token, refreshable=True)
+        if response.status_code == 401:
+            await response.aread()
+            fresh = await self._credential.arefresh(token)
+            if fresh is None:
+                raise error_from_response(response, LiveScrubber(self._credential, [token]))
+            token = fresh
+            response = yield self._bear(request, token, refreshable=False)
+        target = redirect_target(request, response)
+        if target is not None:
+            yield self._bear(_reissue(request, target), token, refreshable=False)
+
+    def _bear(self, request: httpx.Request, token: str, *, refreshable: bool) -> httpx.Request:
+        self._policy.check(request.url)
+        if request.extensions.get(_REISSUED) or request.extensions.get(FOLLOWED_LINK):
+            url = str(request.url)
+            if token in url or token in unquote_plus(url):
+                raise SecretInUrlError(
+                    LiveScrubber(self._credential, [token]).text(redact_url(unquote_plus(url)))
+                )
+        request.headers["Authorization"] = f"Bearer {token}"
+        request.extensions = {**request.extensions, REFRESHABLE: refreshable}
+        return request

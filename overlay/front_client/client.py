@@ -45,7 +45,14 @@ from front_core_api.resources import NAMESPACES, AsyncResources, Resources
 
 from front_client import multipart
 from front_client._version import __version__
-from front_client.auth import REFRESHABLE, FrontAuth, HostPolicy, LiveScrubber, redirect_target
+from front_client.auth import (
+    REFRESHABLE,
+    CredentialAuth,
+    FrontAuth,
+    HostPolicy,
+    LiveScrubber,
+    redirect_target,
+)
 from front_client.credentials import BearerCredential
 from front_client.downloads import Destination, Sink, Source, download_request
 from front_client.errors import (
@@ -427,7 +434,7 @@ class _FrontClientBase(_ClientIdentity, AuthenticatedClient):
             raise ValueError("deadline must be > 0 seconds, or None for no deadline")
         if max_body_size is not None and max_body_size < 1:
             raise ValueError("max_body_size must be >= 1 byte, or None for no limit")
-        secret = _resolve_token(token) if credential is None else credential
+        secret = _resolve_token(token) if credential is None else ""
         base_url = resolve_base_url(base_url)
         # The token lives only in the auth (whose repr hides it): the generated ``token`` field stays empty.
         super().__init__(
@@ -438,8 +445,13 @@ class _FrontClientBase(_ClientIdentity, AuthenticatedClient):
             follow_redirects=False,
             raise_on_unexpected_status=raise_on_unexpected_status,
         )
-        self._auth = FrontAuth(secret, HostPolicy(self._base_url))
-        self._scrubber = Scrubber([secret]) if isinstance(secret, str) else LiveScrubber(secret)
+        # Stand-in until the client assembly takes credential= itself: a refreshing credential's own auth.
+        if credential is None:
+            self._scrubber: Scrubber = Scrubber([secret])
+            self._auth: FrontAuth = FrontAuth(secret, HostPolicy(self._base_url))
+        else:
+            self._scrubber = LiveScrubber(credential)
+            self._auth = CredentialAuth(credential, HostPolicy(self._base_url))
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, max_retry_after=max_retry_after, max_total_wait=max_total_wait
         )
