@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 from front_client.limiter import InProcessLimiter, LimiterTimeout, RateLimitPolicy, RedisLimiter
 from front_client.oauth import PARTNER_APP_POLICY, FrontOAuth
 
@@ -48,10 +49,24 @@ def test_an_exhausted_company_does_not_slow_another(authorize: Authorize, base_u
         assert time.monotonic() - started < 5.0
 
 
-def test_with_redis_each_installation_has_its_own_key(redis_url: str) -> None:
-    oauth = FrontOAuth(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, redis_url=redis_url)
-    acme, beta = oauth.limiter("acme"), oauth.limiter("beta")
-    assert isinstance(acme, RedisLimiter) and isinstance(beta, RedisLimiter)
-    assert acme.key != beta.key
-    assert acme.key.endswith("company:oauth:acme")
-    assert acme.policy is PARTNER_APP_POLICY
+def test_with_redis_each_installation_has_its_own_expiring_key(
+    redis_url: str, authorize: Authorize, base_url: str
+) -> None:
+    with FrontOAuth(
+        CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url=base_url, redis_url=redis_url
+    ) as oauth:
+        authorize(oauth, "acme")
+        authorize(oauth, "beta")
+        acme, beta = oauth.limiter("acme"), oauth.limiter("beta")
+        assert isinstance(acme, RedisLimiter) and isinstance(beta, RedisLimiter)
+        assert acme.policy is PARTNER_APP_POLICY
+        for name in ("acme", "beta"):
+            with oauth.client(name, base_url=base_url) as front:
+                front.request("GET", "/me")
+
+    server = redis.Redis.from_url(redis_url, decode_responses=True)
+    keys: list[str] = sorted(server.keys("*"))
+    assert any(key.endswith("company:oauth:acme") for key in keys)
+    assert any(key.endswith("company:oauth:beta") for key in keys)
+    assert all(server.pttl(key) > 0 for key in keys)  # an idle installation's key goes away by itself
+    server.close()

@@ -104,8 +104,14 @@ class FrontOAuth:
         )
 
     def close(self) -> None:
-        """Close the token endpoint's connections (clients built here close themselves)."""
+        """Close the token endpoint's connections and the Redis limiters' (clients close themselves)."""
         self._endpoint.close()
+        with self._guard:
+            limiters, self._limiters = list(self._limiters.values()), {}
+        for limiter in limiters:
+            close = getattr(limiter, "close", None)
+            if close is not None:
+                close()
 
     def __enter__(self) -> FrontOAuth:
         return self
