@@ -120,6 +120,8 @@ def test_installations_are_separate_companies(oauth: FrontOAuth, authorize: Auth
         assert beta.request("GET", "/me").json() == {"company": "company-beta"}
 
 
-def test_http_token_endpoints_are_refused_off_loopback() -> None:
+def test_front_s_own_token_endpoint_is_only_reached_over_https() -> None:
     with pytest.raises(ValueError, match="https"):
         FrontOAuth(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url="http://app.frontapp.com")
+    with pytest.raises(ValueError, match="absolute"):
+        FrontOAuth(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url="app.frontapp.com")

@@ -50,7 +50,8 @@ class FrontOAuth:
 
     - ``token_store``: where tokens live (default :class:`MemoryTokenStore`; share a
       :class:`FileTokenStore` or :class:`RedisTokenStore` between processes).
-    - ``oauth_base_url``: where ``/oauth/authorize`` and ``/oauth/token`` live (https; http on loopback).
+    - ``oauth_base_url``: where ``/oauth/authorize`` and ``/oauth/token`` live (https for Front's hosts;
+      http elsewhere, e.g. an emulator).
     - ``refresh_margin``: refresh this many seconds before expiry, at most half the token's lifetime.
     - ``token_timeout`` / ``token_transport``: the token endpoint's httpx timeouts and transport.
     - ``rate_limit_policy``: each installation's budget (default Front's partner-app budget).

@@ -8,7 +8,6 @@ scrubbed ``error_description`` only: a server echoing the request back cannot le
 from __future__ import annotations
 
 import base64
-import ipaddress
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -29,22 +28,15 @@ _MAX_DESCRIPTION = 300
 
 
 def check_oauth_base_url(url: str) -> str:
-    """``https``, or ``http`` on a loopback host (an emulator): client secrets never travel in clear."""
+    """An absolute http(s) URL; Front's own hosts only over https (the client secret never travels in
+    clear to Front). Another host over http is the caller's choice: an emulator, a test server."""
     parsed = httpx.URL(url)
-    if parsed.scheme == "https" and parsed.host:
-        return url.rstrip("/")
-    if parsed.scheme == "http" and _is_loopback(parsed.host):
-        return url.rstrip("/")
-    raise ValueError("oauth_base_url must be an https:// URL (http:// only on a loopback host)")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    host = parsed.host.lower()
+    if parsed.scheme not in ("http", "https") or not host:
+        raise ValueError("oauth_base_url must be an absolute http(s) URL, e.g. https://app.frontapp.com")
+    if parsed.scheme != "https" and (host == "frontapp.com" or host.endswith(".frontapp.com")):
+        raise ValueError("oauth_base_url must use https for Front's hosts")
+    return url.rstrip("/")
 
 
 class TokenEndpoint:
