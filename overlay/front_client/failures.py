@@ -77,9 +77,9 @@ _PRIVATE_RESOURCE_FIX = (
     "Front can reach individual resources (an OAuth client never can)."
 )
 _PRIVATE_RESOURCE_OAUTH = (
-    "This is an individual (private) resource: OAuth tokens can never reach individual resources, whatever "
-    "its owner allows. Use an API token generated in Front (Settings > Developers > API tokens), whose "
-    'owner has enabled "Allow access to my individual resources via the API".'
+    "OAuth tokens can never reach a teammate's individual (private) resources such as individual inboxes, "
+    "tags or signatures, whatever the app's settings: use an API token generated in Front "
+    "(Settings > Developers > API tokens) with access to them."
 )
 
 
