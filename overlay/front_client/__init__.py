@@ -10,6 +10,7 @@ with FrontClient() as client:                       # token from FRONT_API_TOKEN
 
 from typing import TYPE_CHECKING
 
+from front_client._resource import RawResponse
 from front_client._version import __version__
 from front_client.client import (
     BASE_URL_ENV,
@@ -21,9 +22,11 @@ from front_client.client import (
     AsyncFrontClient,
     FrontClient,
 )
+from front_client.credentials import BearerCredential
 from front_client.errors import (
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     ForeignHostError,
     FrontClientError,
@@ -53,11 +56,13 @@ from front_client.limiter import (
     RateLimitPauseError,
     RateLimitPolicy,
 )
+from front_client.options import ClientOptions, Clock
 from front_client.pagination import AsyncPaginator, Page, Paginator
-from front_client.transport import RetryPolicy
+from front_client.query import InvalidQueryError
 
 if TYPE_CHECKING:
     from front_client.channel import AsyncFrontChannelClient, FrontChannelClient
+    from front_client.channel_auth import ForeignChannelError
     from front_client.limiter.redis_backend import RedisLimiter
     from front_client.webhooks import WebhookVerificationError
 
@@ -73,7 +78,12 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "BearerCredential",
+    "ClientClosedError",
+    "ClientOptions",
+    "Clock",
     "ConflictError",
+    "ForeignChannelError",
     "ForeignHostError",
     "FrontChannelClient",
     "FrontClient",
@@ -83,6 +93,7 @@ __all__ = [
     "FrontTimeoutError",
     "InProcessLimiter",
     "InvalidPathError",
+    "InvalidQueryError",
     "InvalidTokenError",
     "LimiterBackendError",
     "LimiterError",
@@ -99,8 +110,8 @@ __all__ = [
     "RateLimitError",
     "RateLimitPauseError",
     "RateLimitPolicy",
+    "RawResponse",
     "RedisLimiter",
-    "RetryPolicy",
     "SecretInUrlError",
     "ServerError",
     "UnexpectedRedirectError",
@@ -121,6 +132,10 @@ def __getattr__(name: str) -> object:
         from front_client import channel
 
         return getattr(channel, name)
+    if name == "ForeignChannelError":
+        from front_client.channel_auth import ForeignChannelError
+
+        return ForeignChannelError
     if name == "WebhookVerificationError":
         from front_client.webhooks import WebhookVerificationError
 

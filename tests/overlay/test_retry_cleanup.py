@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from front_client import RateLimitError, RetryPolicy
+from front_client import RateLimitError
+from front_client.transport import RetryPolicy
 from front_core_api.api.conversations import get_conversation_by_id
 
 from .conftest import Driver, Reply, error_body

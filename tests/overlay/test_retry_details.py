@@ -6,8 +6,8 @@ import logging
 
 import httpx
 import pytest
-from front_client import FrontConnectionError, RateLimitError, RetryPolicy, ServerError
-from front_client.transport import AsyncRetryTransport, RetryTransport
+from front_client import FrontConnectionError, RateLimitError, ServerError
+from front_client.transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 from front_core_api.api.conversations import get_conversation_by_id
 
 from .conftest import Driver, Reply, error_body
