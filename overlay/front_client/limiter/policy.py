@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from front_client.tiers import Tier, TierTable, load_tier_table
 
@@ -55,6 +56,13 @@ class RateLimitPolicy:
     default_retry_after: float = 1.0
     max_reset_windows: float = 2.0
     pause_ceiling_seconds: float = 3600.0
+
+    @classmethod
+    def partner_app(cls, **overrides: Any) -> RateLimitPolicy:
+        """The budget of a partner app's OAuth installation: 120 requests per minute per company, apart
+        from the company's own (plan) budget. Source: https://dev.frontapp.com/docs/rate-limiting, "Partner
+        rate limits" (checked 2026-12). The headers adapt it if Front answers otherwise."""
+        return cls(**{"global_limit": 120, "window_seconds": 60.0, **overrides})
 
     def __post_init__(self) -> None:
         if self.global_limit < 1:

@@ -1,0 +1,1 @@
+"""Test support shared by every test folder (import as ``tests.support.<module>``)."""
