@@ -168,7 +168,7 @@ async def test_acquire_timeout_bounds_every_acquire_of_the_limiter(use_asyncio: 
         policy, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, acquire_timeout=30.0
     )
     limiter.acquire("GET", "/a")
-    with pytest.raises(LimiterTimeout, match="within 30.0s"):
+    with pytest.raises(LimiterTimeout, match=r"within 30\.0s"):
         if use_asyncio:
             await limiter.acquire_async("GET", "/b")
         else:
@@ -295,7 +295,8 @@ def paused_limiter(
     """A limiter on a fake clock (sleeps recorded) that has just seen a 429 with ``retry_after``."""
     clock = FakeClock()
     policy = RateLimitPolicy(learn_from_headers=False)
-    limiter = InProcessLimiter(policy, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, **options)  # type: ignore[arg-type]
+    sleeps = {"sleep": clock.sleep, "async_sleep": clock.async_sleep}
+    limiter = InProcessLimiter(policy, clock=clock, **sleeps, **options)  # type: ignore[arg-type]
     permit = limiter.acquire("PATCH" if tier else "GET", "/conversations/cnv_1")
     headers = {"Retry-After": retry_after, **({"X-Front-Tier": tier} if tier else {})}
     limiter.observe(permit, 429, headers)
@@ -362,7 +363,8 @@ def test_the_two_refusals_are_siblings_under_one_refused_error() -> None:
     assert issubclass(RateLimitWaitError, RateLimitRefusedError)
     assert not issubclass(RateLimitWaitError, RateLimitPauseError)
     assert not issubclass(RateLimitPauseError, RateLimitWaitError)
-    assert issubclass(RateLimitRefusedError, RateLimitError) and issubclass(RateLimitRefusedError, LimiterError)
+    assert issubclass(RateLimitRefusedError, RateLimitError)
+    assert issubclass(RateLimitRefusedError, LimiterError)
     limiter, _ = exhausted()  # a 1000 s window whose one slot is taken
     limiter.max_wait = 60.0
     with pytest.raises(RateLimitRefusedError) as caught:
