@@ -9,8 +9,9 @@ the budget again as at start-up (never "unlimited"), with one warning.
 
 A transaction (``KeyStore.run``) runs one decision of ``LimiterCore`` on the stored state:
 
-1. the state: the one this process last read or wrote (kept with Redis' clock at that reply), else one
-   read (``READ_SCRIPT``: Redis' ``TIME``, the state, its version);
+1. the state: the one this process last read or wrote (kept with Redis' clock at that reply); for a key
+   this process has not seen yet, the state of a new key (absent: the first compare-and-set tells), at
+   this host's wall time (Redis' ``TIME`` is UNIX time too; the reply corrects both at once);
 2. the core decides locally, at Redis' time (estimated from that reply and the monotonic clock since:
    late by at most the reply's latency, which only makes a decision more cautious);
 3. a decision that takes something is written by ``CAS_SCRIPT``, only if the version is unchanged; if it
@@ -19,7 +20,7 @@ A transaction (``KeyStore.run``) runs one decision of ``LimiterCore`` on the sto
    against a fresh read first.
 
 So a request costs two round trips when nobody else wrote in between (acquire, then observe), one more per
-conflict; a wait costs one read per look. Every script touches exactly one key (``KEYS[1]``), so keys can
+conflict; a wait costs one read (``READ_SCRIPT``: ``TIME``, the state, its version) per look. Every script touches exactly one key (``KEYS[1]``), so keys can
 live on different Redis Cluster shards.
 """
 
@@ -134,10 +135,11 @@ class KeyStore:
         policy: RateLimitPolicy,
         ttl_seconds: float,
         monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.key, self.policy = key, policy
         self._ttl_ms = int(ttl_seconds * 1000)
-        self._monotonic = monotonic
+        self._monotonic, self._wall = monotonic, wall
         self._known: Snapshot | None = None  # immutable: shared safely by the sync and async drivers
         self.last_budget: Budget | None = None
 
@@ -164,8 +166,8 @@ class KeyStore:
         """Run ``fn`` on the stored state and store its result atomically; ``write(result)`` False: nothing
         to store (unless the stored state had to be replaced)."""
         snapshot, fresh = self._known, False
-        if snapshot is None:
-            snapshot, fresh = Snapshot.from_reply((yield READ), self._monotonic()), True
+        if snapshot is None:  # a new key, unless the compare-and-set says otherwise
+            snapshot = Snapshot(self._wall(), "", "", "", self._monotonic())
         for _ in range(_MAX_ATTEMPTS):
             decoded = self._decode(snapshot)
             result = fn(decoded.core, decoded.now)
