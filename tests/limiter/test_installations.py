@@ -143,3 +143,22 @@ def test_another_process_writing_costs_one_more_round_trip_not_a_wrong_decision(
     assert budget is not None and budget.used == 3
     first.close()
     second.close()
+
+
+def test_a_waiting_request_reads_at_most_every_other_look(redis_url: str, redis_client: redis.Redis) -> None:
+    """The first look believes the wait it finds in memory; the look after the sleep, if it must wait
+    again, asks Redis: a reset by another process is seen within two looks, and nothing spins on memory."""
+    policy = RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
+    slept: list[float] = []
+    limiter = RedisLimiter(redis_url, installation="w", policy=policy, sleep=slept.append)  # sleeps: none
+    other_process = RedisLimiter(redis_url, installation="w", policy=policy)
+    limiter.acquire("GET", "/a")
+    before = script_calls(redis_client)
+    with pytest.raises(Exception, match="no budget"):
+        limiter.acquire("GET", "/b", timeout=0.2)  # real time runs out; every sleep returned at once
+    looks = len(slept) + 1
+    assert script_calls(redis_client) - before <= looks // 2 + 1
+    other_process.reset()  # the window is free again for everybody
+    slept.clear()
+    assert limiter.acquire("GET", "/c").path == "/c"  # memory says wait; the next look reads: free
+    assert len(slept) <= 1

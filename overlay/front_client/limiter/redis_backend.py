@@ -71,7 +71,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class _Txn:
+    """One look at the budget. ``believe_wait``: a wait decided on the state this process remembers may
+    be slept without a read (every other look of a waiting request, so a stale memory costs at most one
+    ``max_sleep``, and a look never repeats on memory alone)."""
+
     fn: Callable[[LimiterCore, float], Any]
+    believe_wait: bool
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,14 @@ def _always(_result: object) -> bool:
 
 def _took_a_permit(result: object) -> bool:
     return isinstance(result, Permit)
+
+
+def _never(_result: object) -> bool:
+    return False
+
+
+def _is_a_wait(result: object) -> bool:
+    return isinstance(result, Wait)
 
 
 class RedisLimiter:
@@ -190,10 +203,15 @@ class RedisLimiter:
         )
 
     # -- the two drivers of a transaction ----------------------------------------------------------------
-    def _update(self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool] = _always) -> T:
+    def _update(
+        self,
+        fn: Callable[[LimiterCore, float], T],
+        write: Callable[[T], bool] = _always,
+        believe: Callable[[T], bool] = _never,
+    ) -> T:
         connections, key = self._connections, [self.key]
         with self._sync_lock:
-            run = self._store.run(fn, write)
+            run = self._store.run(fn, write, believe)
             try:
                 call = next(run)
                 while True:
@@ -207,7 +225,10 @@ class RedisLimiter:
                 raise self._unreachable(exc) from exc
 
     async def _update_async(
-        self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool] = _always
+        self,
+        fn: Callable[[LimiterCore, float], T],
+        write: Callable[[T], bool] = _always,
+        believe: Callable[[T], bool] = _never,
     ) -> T:
         scripts, key = self._connections.for_running_loop(), [self.key]
         loop = asyncio.get_running_loop()
@@ -215,7 +236,7 @@ class RedisLimiter:
         if lock is None:
             lock = self._async_locks[loop] = asyncio.Lock()
         async with lock:
-            run = self._store.run(fn, write)
+            run = self._store.run(fn, write, believe)
             try:
                 call = next(run)
                 while True:
@@ -238,8 +259,10 @@ class RedisLimiter:
         def attempt(core: LimiterCore, now: float) -> Permit | Wait | Refusal:
             return core.try_acquire(now, method, path, max_pause=self.max_pause, max_wait=self.max_wait)
 
+        believe_wait = True
         while True:
-            result: Permit | Wait | Refusal = yield _Txn(attempt)
+            result: Permit | Wait | Refusal = yield _Txn(attempt, believe_wait)
+            believe_wait = not believe_wait
             now = self._clock()
             if isinstance(result, Permit):
                 self._recorder.granted(now - start if announced else 0.0)
@@ -264,18 +287,20 @@ class RedisLimiter:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(self._update(op.fn, _took_a_permit))
+                    believe = _is_a_wait if op.believe_wait else _never
+                    op = steps.send(self._update(op.fn, _took_a_permit, believe))
                 else:
                     self._sleep(op.seconds)
                     op = next(steps)
         except StopIteration as done:
             return cast(Permit, done.value)
 
-    async def _acquire_txn_async(self, fn: Callable[[LimiterCore, float], T]) -> T:
+    async def _acquire_txn_async(self, fn: Callable[[LimiterCore, float], T], believe_wait: bool) -> T:
         """``_update_async``, shielded from cancellation: a task cancelled while its compare-and-set is on
         the wire cannot know whether Redis stored the permit, so the transaction runs to its end and a
         permit it granted is handed back."""
-        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit))
+        believe = _is_a_wait if believe_wait else _never
+        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit, believe))
         try:
             return await asyncio.shield(txn)
         except asyncio.CancelledError:
@@ -302,7 +327,7 @@ class RedisLimiter:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(await self._acquire_txn_async(op.fn))
+                    op = steps.send(await self._acquire_txn_async(op.fn, op.believe_wait))
                 else:
                     await self._async_sleep(op.seconds)
                     op = next(steps)

@@ -17,10 +17,13 @@ A transaction (``KeyStore.run``) runs one decision of ``LimiterCore`` on the sto
 3. a decision that takes something is written by ``CAS_SCRIPT``, only if the version is unchanged; if it
    changed, the same reply carries the current state, and the decision is made again on it. A decision
    that takes nothing (a wait, a refusal) writes nothing; made on a remembered state, it is checked
-   against a fresh read first.
+   against a fresh read first, except a wait the caller chooses to believe (``RedisLimiter`` believes
+   every other look of a waiting request: a wait is at most ``max_sleep`` long, and the look after it
+   reads if it must wait again).
 
 So a request costs two round trips when nobody else wrote in between (acquire, then observe), one more per
-conflict; a wait costs one read (``READ_SCRIPT``: ``TIME``, the state, its version) per look. Every script touches exactly one key (``KEYS[1]``), so keys can
+conflict; a request that waits, about one read (``READ_SCRIPT``: ``TIME``, the state, its version) per two
+looks. Every script touches exactly one key (``KEYS[1]``), so keys can
 live on different Redis Cluster shards.
 """
 
@@ -60,6 +63,10 @@ return {1, t[1], t[2]}
 """
 
 _MAX_ATTEMPTS = 200
+
+
+def _never(_result: object) -> bool:
+    return False
 
 
 def namespace_for(
@@ -161,10 +168,14 @@ class KeyStore:
         return _Decoded(LimiterCore(self.policy, loaded), now, unreadable)
 
     def run(
-        self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool]
+        self,
+        fn: Callable[[LimiterCore, float], T],
+        write: Callable[[T], bool],
+        believe: Callable[[T], bool] = _never,
     ) -> Generator[Read | Cas, Any, T]:
         """Run ``fn`` on the stored state and store its result atomically; ``write(result)`` False: nothing
-        to store (unless the stored state had to be replaced)."""
+        to store (unless the stored state had to be replaced). ``believe(result)``: a result that writes
+        nothing may stand on the remembered state, without a read (a wait the caller looks at again soon)."""
         snapshot, fresh = self._known, False
         if snapshot is None:  # a new key, unless the compare-and-set says otherwise
             snapshot = Snapshot(self._wall(), "", "", "", self._monotonic())
@@ -172,9 +183,11 @@ class KeyStore:
             decoded = self._decode(snapshot)
             result = fn(decoded.core, decoded.now)
             if decoded.unreadable is None and not write(result):
-                if not fresh:  # taking nothing on a remembered state: look at the real one first
+                if not fresh and not believe(result):  # taking nothing on a remembered state: look first
                     snapshot, fresh = Snapshot.from_reply((yield READ), self._monotonic()), True
                     continue
+                if not fresh:
+                    return result
                 self._known = snapshot
                 self.last_budget = decoded.core.budget(decoded.now)
                 return result
