@@ -10,7 +10,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import redis
-from front_client.limiter import RateLimitPolicy, RedisLimiter
+from front_client.limiter import Permit, RateLimitPolicy, RedisLimiter
+from front_client.limiter.core import LimiterCore, Wait
+from front_client.limiter.headers import RateHeaders
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 
 ONE_SLOT = RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
@@ -162,3 +164,19 @@ def test_a_waiting_request_reads_at_most_every_other_look(redis_url: str, redis_
     slept.clear()
     assert limiter.acquire("GET", "/c").path == "/c"  # memory says wait; the next look reads: free
     assert len(slept) <= 1
+
+
+def test_the_partner_budget_is_not_probed_first_but_still_learnt() -> None:
+    """Plans differ (50 / 100 / 200 a minute), so a company's budget is probed with one request first;
+    the partner budget is the same for every company: the first burst goes at once."""
+    plan = LimiterCore(RateLimitPolicy())
+    assert isinstance(plan.try_acquire(0.0, "GET", "/a"), Permit)
+    assert isinstance(plan.try_acquire(0.0, "GET", "/b"), Wait)  # waits for the probe's answer
+    partner = LimiterCore(RateLimitPolicy.partner_app())
+    permits = [partner.try_acquire(0.0, "GET", f"/{i}") for i in range(120)]
+    assert all(isinstance(p, Permit) for p in permits)
+    assert isinstance(partner.try_acquire(0.0, "GET", "/121"), Wait)  # 120 a minute
+    first = permits[0]
+    assert isinstance(first, Permit)
+    partner.observe(0.1, first, 200, RateHeaders(limit=60, remaining=0, reset_in=59.9))
+    assert partner.state.limit == 60  # Front's headers still win

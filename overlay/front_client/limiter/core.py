@@ -19,7 +19,8 @@ limit``.
 Headers also move ``window_end`` (``X-RateLimit-Reset``) and ``limit`` (``X-RateLimit-Limit``, lower or
 higher than configured, whenever it changes; a response to a permit older than the one that taught the
 current limit cannot undo it). Until the first headers arrive only one request (the *probe*) is in flight,
-so a plan with a lower limit than the default is learnt before a burst.
+so a plan with a lower limit than the default is learnt before a burst (unless ``policy.probe_first`` is
+off: a limit that is the same for every company).
 
 *Tiers*: a sliding log per tier: at most ``requests`` requests in any ``per_seconds`` (+ margin) interval,
 which never exceeds a fixed-window or token-bucket server counting the same rate. A request reaches Front at
@@ -143,7 +144,9 @@ class LimiterCore:
 
     @staticmethod
     def initial_state(policy: RateLimitPolicy) -> LimiterState:
-        return LimiterState(limit=policy.global_limit, known=not policy.learn_from_headers)
+        return LimiterState(
+            limit=policy.global_limit, known=not (policy.learn_from_headers and policy.probe_first)
+        )
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _tier(self, name: str | None) -> Tier | None:
