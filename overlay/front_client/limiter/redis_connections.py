@@ -1,5 +1,7 @@
 """The Redis connections behind ``RedisLimiter``: one sync client, one asyncio client per event loop, and the
 two scripts registered on each, shared by every limiter made from one (``RedisLimiter.for_installation``).
+The pools made here are bounded and blocking (``POOL_CONNECTIONS``): many installations share them, and a
+burst waits for a connection instead of failing.
 
 Async callers need a ``redis.asyncio`` client bound to their event loop (one per loop): it is made from the
 same connection settings as the sync one (``url``, or the given client's host / port / unix path, db,
@@ -112,6 +114,21 @@ def _describe(client: redis.Redis) -> str:
     return f"{'rediss' if tls else 'redis'}://{settings['host']}:{settings.get('port', 6379)}/{db}"
 
 
+# The pools made here: at most this many connections (per process; per event loop for asyncio), and a
+# caller finding them all busy waits up to this long for one (many installations, one pool: a burst queues
+# for a connection rather than failing with "Too many connections").
+POOL_CONNECTIONS = 50
+POOL_WAIT_SECONDS = 30.0
+
+
+def _pool_settings(socket_timeout: float) -> dict[str, Any]:
+    return {
+        "max_connections": POOL_CONNECTIONS,
+        "timeout": POOL_WAIT_SECONDS,
+        "socket_timeout": socket_timeout,
+    }
+
+
 def _safe_url(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     return f"{scheme}{sep}{rest.rpartition('@')[2]}"  # never print a password
@@ -153,8 +170,10 @@ class RedisConnections:
         self.sync_client: redis.Redis = (
             client
             if client is not None
-            else redis.Redis.from_url(
-                url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
+            else redis.Redis.from_pool(
+                redis.BlockingConnectionPool.from_url(
+                    url, **_pool_settings(socket_timeout), socket_connect_timeout=socket_timeout
+                )
             )
         )
         self.read: Script = self.sync_client.register_script(READ_SCRIPT)
@@ -180,8 +199,10 @@ class RedisConnections:
             return lambda: (make(), True)
         if client is None:
             return lambda: (
-                redis.asyncio.Redis.from_url(
-                    url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
+                redis.asyncio.Redis.from_pool(
+                    redis.asyncio.BlockingConnectionPool.from_url(
+                        url, **_pool_settings(socket_timeout), socket_connect_timeout=socket_timeout
+                    )
                 ),
                 True,
             )
@@ -189,8 +210,11 @@ class RedisConnections:
         max_connections = client.connection_pool.max_connections
 
         def derived() -> tuple[redis.asyncio.Redis, bool]:
-            pool = redis.asyncio.ConnectionPool(
-                connection_class=async_class, max_connections=max_connections, **settings
+            pool = redis.asyncio.BlockingConnectionPool(
+                connection_class=async_class,
+                max_connections=max_connections,
+                timeout=POOL_WAIT_SECONDS,
+                **settings,
             )
             return redis.asyncio.Redis.from_pool(pool), True
 
