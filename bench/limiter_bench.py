@@ -337,9 +337,9 @@ def main(argv: list[str] | None = None) -> int:
                 RedisServer() as redis_server,
                 ProcessPoolExecutor(tenants.WORKERS, mp_context=spawn) as pool,
             ):
-                row = tenants.run_tenants(pool, redis_server)
-            print(tenants.tenants_table(row))
-            print(f"\n{tenants.tenants_verdict(row)}")
+                tenant_rows = [tenants.run_tenants(pool, redis_server, spread) for spread in (True, False)]
+            print(tenants.tenants_table(tenant_rows))
+            print(f"\n{tenants.tenants_verdict(tenant_rows)}")
     print(f"(bench took {time.monotonic() - started:.0f} s)")
     return 0
 

@@ -31,9 +31,9 @@ from front_client.testing import EmulatorLimits, EmulatorRequest, EmulatorRespon
 from tests.emulator import RedisServer
 
 INSTALLATIONS, WORKERS = 1000, 4
-BUDGET, WINDOW = 2, 10.0  # per company: 2 requests per 10 s window (Front's partner budget: 120 per 60 s)
+BUDGET, WINDOW = 2, 15.0  # per company: 2 requests per 15 s window (Front's partner budget: 120 per 60 s)
 WINDOWS_OF_DEMAND = 3  # each company asks for 3 windows' worth of calls at once
-KEY_TTL = 2 * WINDOW
+KEY_TTL = WINDOW  # the shortest allowed: idle keys go one window after their last request
 START_DELAY = 3.0  # spawned workers import httpx, redis and the client first: all start at this delay
 TARGET_EFFICIENCY, TARGET_ROUND_TRIPS = 0.9, 2.0
 
@@ -76,15 +76,40 @@ class TenantBudgets:
 
 
 def policy() -> RateLimitPolicy:
-    # Front's partner policy, scaled; loopback: a small margin after the announced reset.
-    return RateLimitPolicy.partner_app(global_limit=BUDGET, window_seconds=WINDOW, reset_margin_seconds=0.05)
+    # Front's partner policy, scaled, with Front's default margin after the announced reset (1 s): the
+    # loaded bench machine puts up to a second between a permit and the request's arrival.
+    return RateLimitPolicy.partner_app(global_limit=BUDGET, window_seconds=WINDOW)
+
+
+class _Bounded(httpx.AsyncBaseTransport):
+    """At most ``limit`` requests inside ``inner`` at once: httpcore's pool scans its whole queue for every
+    request, which with 1,500 queued ones costs more than the requests (a bench artefact, not the limiter)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
+        self._inner, self._slots = inner, asyncio.Semaphore(limit)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async with self._slots:
+            response = await self._inner.handle_async_request(request)
+            await response.aread()
+            return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 async def _worker_main(redis_url: str, base_url: str, calls: list[int], start_at: float) -> int:
+    # socket_timeout: the machine running the bench is shared and loaded; 1,500 tasks start at once.
     root = RedisLimiter(
-        redis_url, installation="bench-root", policy=policy(), key_ttl=KEY_TTL, max_sleep=WINDOW
+        redis_url,
+        installation="bench-root",
+        policy=policy(),
+        key_ttl=KEY_TTL,
+        max_sleep=WINDOW,
+        socket_timeout=10.0,
     )
-    inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=200, max_keepalive_connections=200))
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    inner = _Bounded(httpx.AsyncHTTPTransport(limits=limits), 64)
     transports = {i: AsyncLimitingTransport(inner, root.for_installation(f"company-{i}")) for i in set(calls)}
     await asyncio.sleep(max(0.0, start_at - time.time()))
     retried = 0
@@ -116,6 +141,7 @@ def tenant_worker(redis_url: str, base_url: str, calls: list[int], start_at: flo
 
 @dataclass(frozen=True)
 class TenantsRow:
+    spread: bool  # a company's calls on every worker (a shared job queue), else on one worker
     requests: int
     r429: int
     min_efficiency: float
@@ -152,13 +178,15 @@ def _efficiencies(budgets: TenantBudgets) -> list[float]:
     return sorted(result)
 
 
-def run_tenants(pool: ProcessPoolExecutor, redis_server: RedisServer) -> TenantsRow:
+def run_tenants(pool: ProcessPoolExecutor, redis_server: RedisServer, spread: bool = True) -> TenantsRow:
+    """One row. ``spread``: call ``j`` of company ``i`` on worker ``(i + j) % WORKERS``; else on worker
+    ``i % WORKERS``."""
     budgets = TenantBudgets(BUDGET, WINDOW)
     demand = BUDGET * WINDOWS_OF_DEMAND
     plan: list[list[int]] = [[] for _ in range(WORKERS)]
     for i in range(INSTALLATIONS):
         for j in range(demand):
-            plan[(i + j) % WORKERS].append(i)
+            plan[(i + j if spread else i) % WORKERS].append(i)
     client = redis.Redis.from_url(redis_server.url)
     client.flushall()
     with FrontEmulator(EmulatorLimits(enabled=False), stateful=False, fallback=budgets) as emulator:
@@ -181,6 +209,7 @@ def run_tenants(pool: ProcessPoolExecutor, redis_server: RedisServer) -> Tenants
     assert requests == INSTALLATIONS * demand, "a call was lost or sent twice"
     efficiencies = _efficiencies(budgets)
     return TenantsRow(
+        spread=spread,
         requests=requests,
         r429=sum(budgets.refused.values()),
         min_efficiency=efficiencies[0],
@@ -192,31 +221,41 @@ def run_tenants(pool: ProcessPoolExecutor, redis_server: RedisServer) -> Tenants
     )
 
 
-def tenants_table(row: TenantsRow) -> str:
-    return "\n".join(
-        [
-            "| installations | workers | requests | 429s | throughput / budget (min, median) "
-            "| Redis round trips / request | Redis memory / installation | keys left after TTL | wall (s) |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-            f"| {INSTALLATIONS} | {WORKERS} | {row.requests} | {row.r429} "
+def tenants_table(rows: list[TenantsRow]) -> str:
+    lines = [
+        "| a company's calls | requests | 429s | throughput / budget (min, median) "
+        "| Redis round trips / request | Redis memory / installation | keys left after TTL | wall (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        where = f"on all {WORKERS} workers" if row.spread else "on one worker"
+        lines.append(
+            f"| {where} | {row.requests} | {row.r429} "
             f"| {row.min_efficiency:.3f}, {row.median_efficiency:.3f} | {row.round_trips_per_request:.2f} "
-            f"| {row.memory_per_installation:.0f} B | {row.keys_after_ttl} | {row.wall:.1f} |",
-        ]
-    )
+            f"| {row.memory_per_installation:.0f} B | {row.keys_after_ttl} | {row.wall:.1f} |"
+        )
+    return "\n".join(lines)
 
 
-def tenants_verdict(row: TenantsRow) -> str:
-    if row.meets_target:
+def tenants_verdict(rows: list[TenantsRow]) -> str:
+    missed = [row for row in rows if not row.meets_target]
+    if not missed:
         return (
             f"Targets met: 0 x 429, every company >= {TARGET_EFFICIENCY} of its budget, "
             f"<= {TARGET_ROUND_TRIPS:g} Redis round trips per request, idle keys gone after their TTL."
         )
-    return f"Targets MISSED: {row}"
+    return "Targets MISSED by: " + ", ".join(
+        f"calls {'spread' if row.spread else 'on one worker'} ({row.r429} x 429, "
+        f"min {row.min_efficiency:.3f}, {row.round_trips_per_request:.2f} round trips, "
+        f"{row.keys_after_ttl} keys left)"
+        for row in missed
+    )
 
 
 def describe() -> str:
     return (
-        f"Multi-tenant: {INSTALLATIONS} installations x {BUDGET * WINDOWS_OF_DEMAND} calls, {BUDGET} per "
-        f"{WINDOW:g} s each (Front's partner budget, 120 / 60 s, scaled), {WORKERS} worker processes on one "
-        f"redis-server, key TTL {KEY_TTL:g} s; a per-token budget handler on the emulator."
+        f"Multi-tenant: {INSTALLATIONS} installations x {BUDGET * WINDOWS_OF_DEMAND} calls at once, "
+        f"{BUDGET} per {WINDOW:g} s each (Front's partner budget, 120 / 60 s, scaled), "
+        f"{WORKERS} worker processes on one redis-server, key TTL {KEY_TTL:g} s; "
+        "a per-token budget handler on the emulator."
     )
