@@ -180,3 +180,21 @@ def test_the_partner_budget_is_not_probed_first_but_still_learnt() -> None:
     assert isinstance(first, Permit)
     partner.observe(0.1, first, 200, RateHeaders(limit=60, remaining=0, reset_in=59.9))
     assert partner.state.limit == 60  # Front's headers still win
+
+
+def test_a_process_remembering_an_expired_key_cannot_overwrite_its_successor(
+    redis_url: str, redis_client: redis.Redis
+) -> None:
+    """Versions of a new key start at random: after an expiry, the key made again by another process never
+    carries the version a process remembers from before (which would let a stale state through)."""
+    policy = RateLimitPolicy(global_limit=2, window_seconds=1000.0, learn_from_headers=False)
+    first = RedisLimiter(redis_url, installation="aba", policy=policy)
+    second = RedisLimiter(redis_url, installation="aba", policy=policy)
+    first.acquire("GET", "/a")  # first remembers the key as it wrote it
+    remembered = redis_client.hget(first.key, "v")
+    redis_client.delete(first.key)  # expired
+    second.acquire("GET", "/b")
+    second.acquire("GET", "/c")  # the new key's budget is spent
+    assert redis_client.hget(first.key, "v") != remembered
+    with pytest.raises(Exception, match="no budget"):
+        first.acquire("GET", "/d", timeout=0)  # its memory (1 of 2 used) is refused by the version check

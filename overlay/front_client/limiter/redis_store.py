@@ -30,6 +30,7 @@ live on different Redis Cluster shards.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -191,7 +192,12 @@ class KeyStore:
                 self._known = snapshot
                 self.last_budget = decoded.core.budget(decoded.now)
                 return result
-            following = "1" if decoded.unreadable is not None else str(int(snapshot.version or "0") + 1)
+            if decoded.unreadable is not None or not snapshot.version:
+                # A new (or replaced) key starts at a random version, never at 1: a process remembering a
+                # key that expired since must not find "its" version again on the new one (ABA).
+                following = str(secrets.randbits(62) + 1)
+            else:
+                following = str(int(snapshot.version) + 1)
             state = decoded.core.state.to_json()
             reply = yield Cas([snapshot.version, following, state, self._ttl_ms, STATE_SCHEMA])
             received = self._monotonic()
