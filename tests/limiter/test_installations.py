@@ -190,11 +190,11 @@ def test_a_process_remembering_an_expired_key_cannot_overwrite_its_successor(
     policy = RateLimitPolicy(global_limit=2, window_seconds=1000.0, learn_from_headers=False)
     first = RedisLimiter(redis_url, installation="aba", policy=policy)
     second = RedisLimiter(redis_url, installation="aba", policy=policy)
-    first.acquire("GET", "/a")  # first remembers the key as it wrote it
+    first.acquire("GET", "/a")  # first remembers the key as it wrote it: 1 of 2 used
     remembered = redis_client.hget(first.key, "v")
     redis_client.delete(first.key)  # expired
-    second.acquire("GET", "/b")
-    second.acquire("GET", "/c")  # the new key's budget is spent
+    second.acquire("GET", "/b")  # the key again, made by second: one write, as first's was
     assert redis_client.hget(first.key, "v") != remembered
+    first.acquire("GET", "/c")  # decided again on the real state (1 used), not on its memory
     with pytest.raises(Exception, match="no budget"):
-        first.acquire("GET", "/d", timeout=0)  # its memory (1 of 2 used) is refused by the version check
+        second.acquire("GET", "/d", timeout=0)
