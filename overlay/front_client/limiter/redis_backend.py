@@ -71,12 +71,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class _Txn:
-    """One look at the budget. ``believe_wait``: a wait decided on the state this process remembers may
-    be slept without a read (every other look of a waiting request, so a stale memory costs at most one
-    ``max_sleep``, and a look never repeats on memory alone)."""
+    """One look at the budget. A wait decided on the state this process remembers may be slept without a
+    read if that state arrived at or after ``believed_since`` (monotonic; ``None``, the first look:
+    whenever). So a stale memory costs at most one ``max_sleep``, and a look never repeats on an unchanged
+    memory alone."""
 
     fn: Callable[[LimiterCore, float], Any]
-    believe_wait: bool
+    believed_since: float | None
 
 
 @dataclass(frozen=True)
@@ -208,10 +209,11 @@ class RedisLimiter:
         fn: Callable[[LimiterCore, float], T],
         write: Callable[[T], bool] = _always,
         believe: Callable[[T], bool] = _never,
+        believed_since: float | None = None,
     ) -> T:
         connections, key = self._connections, [self.key]
         with self._sync_lock:
-            run = self._store.run(fn, write, believe)
+            run = self._store.run(fn, write, believe, believed_since)
             try:
                 call = next(run)
                 while True:
@@ -229,6 +231,7 @@ class RedisLimiter:
         fn: Callable[[LimiterCore, float], T],
         write: Callable[[T], bool] = _always,
         believe: Callable[[T], bool] = _never,
+        believed_since: float | None = None,
     ) -> T:
         scripts, key = self._connections.for_running_loop(), [self.key]
         loop = asyncio.get_running_loop()
@@ -236,7 +239,7 @@ class RedisLimiter:
         if lock is None:
             lock = self._async_locks[loop] = asyncio.Lock()
         async with lock:
-            run = self._store.run(fn, write, believe)
+            run = self._store.run(fn, write, believe, believed_since)
             try:
                 call = next(run)
                 while True:
@@ -259,10 +262,11 @@ class RedisLimiter:
         def attempt(core: LimiterCore, now: float) -> Permit | Wait | Refusal:
             return core.try_acquire(now, method, path, max_pause=self.max_pause, max_wait=self.max_wait)
 
-        believe_wait = True
+        believed_since: float | None = None
         while True:
-            result: Permit | Wait | Refusal = yield _Txn(attempt, believe_wait)
-            believe_wait = not believe_wait
+            look_started = time.monotonic()
+            result: Permit | Wait | Refusal = yield _Txn(attempt, believed_since)
+            believed_since = look_started
             now = self._clock()
             if isinstance(result, Permit):
                 self._recorder.granted(now - start if announced else 0.0)
@@ -287,20 +291,20 @@ class RedisLimiter:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    believe = _is_a_wait if op.believe_wait else _never
-                    op = steps.send(self._update(op.fn, _took_a_permit, believe))
+                    op = steps.send(self._update(op.fn, _took_a_permit, _is_a_wait, op.believed_since))
                 else:
                     self._sleep(op.seconds)
                     op = next(steps)
         except StopIteration as done:
             return cast(Permit, done.value)
 
-    async def _acquire_txn_async(self, fn: Callable[[LimiterCore, float], T], believe_wait: bool) -> T:
+    async def _acquire_txn_async(
+        self, fn: Callable[[LimiterCore, float], T], believed_since: float | None
+    ) -> T:
         """``_update_async``, shielded from cancellation: a task cancelled while its compare-and-set is on
         the wire cannot know whether Redis stored the permit, so the transaction runs to its end and a
         permit it granted is handed back."""
-        believe = _is_a_wait if believe_wait else _never
-        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit, believe))
+        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit, _is_a_wait, believed_since))
         try:
             return await asyncio.shield(txn)
         except asyncio.CancelledError:
@@ -327,7 +331,7 @@ class RedisLimiter:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(await self._acquire_txn_async(op.fn, op.believe_wait))
+                    op = steps.send(await self._acquire_txn_async(op.fn, op.believed_since))
                 else:
                     await self._async_sleep(op.seconds)
                     op = next(steps)

@@ -17,9 +17,10 @@ A transaction (``KeyStore.run``) runs one decision of ``LimiterCore`` on the sto
 3. a decision that takes something is written by ``CAS_SCRIPT``, only if the version is unchanged; if it
    changed, the same reply carries the current state, and the decision is made again on it. A decision
    that takes nothing (a wait, a refusal) writes nothing; made on a remembered state, it is checked
-   against a fresh read first, except a wait the caller chooses to believe (``RedisLimiter`` believes
-   every other look of a waiting request: a wait is at most ``max_sleep`` long, and the look after it
-   reads if it must wait again).
+   against a fresh read first, except a wait the caller chooses to believe: ``RedisLimiter`` believes a
+   waiting request's first look, and a later one if the remembered state arrived since its previous look
+   (this process wrote or read it meanwhile); a wait lasts at most ``max_sleep``, and a look that found
+   nothing newer reads.
 
 So a request costs two round trips when nobody else wrote in between (acquire, then observe), one more per
 conflict; a request that waits, about one read (``READ_SCRIPT``: ``TIME``, the state, its version) per two
@@ -173,10 +174,12 @@ class KeyStore:
         fn: Callable[[LimiterCore, float], T],
         write: Callable[[T], bool],
         believe: Callable[[T], bool] = _never,
+        believed_since: float | None = None,
     ) -> Generator[Read | Cas, Any, T]:
         """Run ``fn`` on the stored state and store its result atomically; ``write(result)`` False: nothing
         to store (unless the stored state had to be replaced). ``believe(result)``: a result that writes
-        nothing may stand on the remembered state, without a read (a wait the caller looks at again soon)."""
+        nothing may stand on the remembered state without a read (a wait the caller looks at again soon),
+        if that state arrived at or after ``believed_since`` (monotonic; ``None``: whenever)."""
         snapshot, fresh = self._known, False
         if snapshot is None:  # a new key, unless the compare-and-set says otherwise
             snapshot = Snapshot(self._wall(), "", "", "", self._monotonic())
@@ -184,7 +187,8 @@ class KeyStore:
             decoded = self._decode(snapshot)
             result = fn(decoded.core, decoded.now)
             if decoded.unreadable is None and not write(result):
-                if not fresh and not believe(result):  # taking nothing on a remembered state: look first
+                recent = believed_since is None or snapshot.received >= believed_since
+                if not fresh and not (recent and believe(result)):  # taking nothing on memory: look first
                     snapshot, fresh = Snapshot.from_reply((yield READ), self._monotonic()), True
                     continue
                 if not fresh:
