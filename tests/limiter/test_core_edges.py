@@ -479,3 +479,19 @@ def test_the_reset_margin_widens_what_a_window_end_may_be_before_it_is_an_outlie
     core = synced(policy)  # window ends at 10.0
     core.observe(0.5, grant(core, 0.5), 200, RateHeaders(5, 2, 2.0))  # 9.5 s ahead: within 10 + 1
     assert core.state.window_end == 10.0
+
+
+def test_the_partner_budget_is_not_probed_first_but_still_learnt() -> None:
+    """Plans differ (50 / 100 / 200 a minute), so a company's budget is probed with one request first;
+    the partner budget is the same for every company: the first burst goes at once."""
+    plan = LimiterCore(RateLimitPolicy())
+    assert isinstance(plan.try_acquire(0.0, "GET", "/a"), Permit)
+    assert isinstance(plan.try_acquire(0.0, "GET", "/b"), Wait)  # waits for the probe's answer
+    partner = LimiterCore(RateLimitPolicy.partner_app())
+    permits = [partner.try_acquire(0.0, "GET", f"/{i}") for i in range(120)]
+    assert all(isinstance(p, Permit) for p in permits)
+    assert isinstance(partner.try_acquire(0.0, "GET", "/121"), Wait)  # 120 a minute
+    first = permits[0]
+    assert isinstance(first, Permit)
+    partner.observe(0.1, first, 200, RateHeaders(limit=60, remaining=0, reset_in=59.9))
+    assert partner.state.limit == 60  # Front's headers still win

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import redis
-from front_client.limiter import Permit, RateLimitPolicy, RedisLimiter
-from front_client.limiter.core import LimiterCore, Wait
-from front_client.limiter.headers import RateHeaders
+from front_client.limiter import RateLimitPolicy, RedisLimiter
+from front_client.limiter.core import LimiterCore
+from front_client.limiter.state import LimiterState
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 
 ONE_SLOT = RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
@@ -166,22 +166,6 @@ def test_a_waiting_request_reads_at_most_every_other_look(redis_url: str, redis_
     assert len(slept) <= 1
 
 
-def test_the_partner_budget_is_not_probed_first_but_still_learnt() -> None:
-    """Plans differ (50 / 100 / 200 a minute), so a company's budget is probed with one request first;
-    the partner budget is the same for every company: the first burst goes at once."""
-    plan = LimiterCore(RateLimitPolicy())
-    assert isinstance(plan.try_acquire(0.0, "GET", "/a"), Permit)
-    assert isinstance(plan.try_acquire(0.0, "GET", "/b"), Wait)  # waits for the probe's answer
-    partner = LimiterCore(RateLimitPolicy.partner_app())
-    permits = [partner.try_acquire(0.0, "GET", f"/{i}") for i in range(120)]
-    assert all(isinstance(p, Permit) for p in permits)
-    assert isinstance(partner.try_acquire(0.0, "GET", "/121"), Wait)  # 120 a minute
-    first = permits[0]
-    assert isinstance(first, Permit)
-    partner.observe(0.1, first, 200, RateHeaders(limit=60, remaining=0, reset_in=59.9))
-    assert partner.state.limit == 60  # Front's headers still win
-
-
 def test_a_process_remembering_an_expired_key_cannot_overwrite_its_successor(
     redis_url: str, redis_client: redis.Redis
 ) -> None:
@@ -198,3 +182,11 @@ def test_a_process_remembering_an_expired_key_cannot_overwrite_its_successor(
     first.acquire("GET", "/c")  # decided again on the real state (1 used), not on its memory
     with pytest.raises(Exception, match="no budget"):
         second.acquire("GET", "/d", timeout=0)
+
+
+def test_the_stored_state_is_compact_json() -> None:
+    """What each installation's key holds (its memory in Redis): JSON without padding, and read back whole."""
+    state = LimiterCore.initial_state(RateLimitPolicy.partner_app())
+    raw = state.to_json()
+    assert ", " not in raw and ": " not in raw
+    assert LimiterState.from_json(raw) == state
