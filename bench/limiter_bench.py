@@ -17,6 +17,9 @@ once, so every one of them queues in the limiter for up to 50 windows. Besides 4
 the client's CPU per request (the limiter and httpx, measured on the calling threads, not the emulator's):
 flat in the number of waiters means a wake-up costs the same with 1 or 1,000 waiters.
 
+A third table, *multi-tenant* (``bench.tenants``): a partner app's 1,000 installations, each with a small
+budget of its own, served by 4 worker processes on one redis-server.
+
 The baseline is plain httpx that only sleeps ``Retry-After`` on a 429 and sends again, like the Front clients
 we know of. The multi-process scenarios need ``redis-server`` (skipped with a note when it is missing).
 """
@@ -44,6 +47,7 @@ from front_client.limiter import InProcessLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
 from front_client.testing import EmulatorLimits, FrontEmulator
 
+from bench import tenants
 from tests.emulator import RedisServer, find_redis_server
 from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, send, send_async, untiered
 from tests.limiter.workers import redis_worker
@@ -305,7 +309,9 @@ def run_many_waiters() -> list[WaitersRow]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--only", choices=["scenarios", "many-waiters"], help="run one of the two tables (default: both)"
+        "--only",
+        choices=["scenarios", "many-waiters", "tenants"],
+        help="run one of the three tables (default: all)",
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -313,14 +319,27 @@ def main(argv: list[str] | None = None) -> int:
         f"Scale: {GLOBAL_LIMIT} requests / {WINDOW:g} s global window (Front: 100 / 60 s); tier 1 = 1 and "
         f"tier 2 = 3 requests / {TIER_PERIOD:g} s (Front: / 1 s); fractional Retry-After.\n"
     )
-    if args.only != "many-waiters":
+    if args.only in (None, "scenarios"):
         rows = run_scenarios()
         print(table(rows))
         print(f"\n{verdict(rows)}\n")
-    if args.only != "scenarios":
+    if args.only in (None, "many-waiters"):
         waiter_rows = run_many_waiters()
         print(waiters_table(waiter_rows))
-        print(f"\n{waiters_verdict(waiter_rows)}")
+        print(f"\n{waiters_verdict(waiter_rows)}\n")
+    if args.only in (None, "tenants"):
+        if find_redis_server() is None:
+            print("redis-server not found: the multi-tenant row is skipped", file=sys.stderr)
+        else:
+            print(tenants.describe())
+            spawn = multiprocessing.get_context("spawn")
+            with (
+                RedisServer() as redis_server,
+                ProcessPoolExecutor(tenants.WORKERS, mp_context=spawn) as pool,
+            ):
+                tenant_rows = [tenants.run_tenants(pool, redis_server, spread) for spread in (True, False)]
+            print(tenants.tenants_table(tenant_rows))
+            print(f"\n{tenants.tenants_verdict(tenant_rows)}")
     print(f"(bench took {time.monotonic() - started:.0f} s)")
     return 0
 

@@ -55,8 +55,22 @@ class Module:
 MODULES: tuple[Module, ...] = (
     Module(
         "limiter/core.py",
-        ("tests/limiter/test_core_edges.py", "tests/limiter/test_core.py", "tests/limiter/test_tiers.py"),
+        (
+            "tests/limiter/test_core_edges.py",
+            "tests/limiter/test_core.py",
+            "tests/limiter/test_tiers.py",
+        ),
     ),
+    # Split out of limiter/core.py (issue 19): the state and its JSON form, the header parser.
+    Module(
+        "limiter/state.py",
+        (
+            "tests/limiter/test_core.py",
+            "tests/limiter/test_installations.py",
+            "tests/faults/test_limiter_redis.py",
+        ),
+    ),
+    Module("limiter/headers.py", ("tests/limiter/test_core.py", "tests/limiter/test_core_edges.py")),
     Module("multipart.py", ("tests/overlay/test_multipart_files.py", "tests/overlay/test_multipart.py")),
     Module(
         "pagination.py",

@@ -48,6 +48,8 @@ from front_client.errors import (
     UnprocessableEntityError,
 )
 from front_client.limiter import (
+    AsyncLimiter,
+    Budget,
     InProcessLimiter,
     LimiterBackendError,
     LimiterError,
@@ -55,6 +57,9 @@ from front_client.limiter import (
     LimiterTimeout,
     RateLimitPauseError,
     RateLimitPolicy,
+    RateLimitRefusedError,
+    RateLimitWaitError,
+    SyncLimiter,
 )
 from front_client.options import ClientOptions, Clock
 from front_client.pagination import AsyncPaginator, Page, Paginator
@@ -75,10 +80,12 @@ __all__ = [
     "TOKEN_ENV",
     "AsyncFrontChannelClient",
     "AsyncFrontClient",
+    "AsyncLimiter",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "BearerCredential",
+    "Budget",
     "ClientClosedError",
     "ClientOptions",
     "Clock",
@@ -110,10 +117,13 @@ __all__ = [
     "RateLimitError",
     "RateLimitPauseError",
     "RateLimitPolicy",
+    "RateLimitRefusedError",
+    "RateLimitWaitError",
     "RawResponse",
     "RedisLimiter",
     "SecretInUrlError",
     "ServerError",
+    "SyncLimiter",
     "UnexpectedRedirectError",
     "UnprocessableEntityError",
     "WebhookVerificationError",

@@ -31,6 +31,7 @@ from front_client.http import AsyncFrontHttpClient, FrontHttpClient, Lifetime
 from front_client.limiter import InProcessLimiter
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport
+from front_client.limiter.unlimited import Unlimited
 from front_client.network import ACCEPT_ENCODING, AsyncGuardTransport, GuardTransport, install_deadline
 from front_client.options import ClientOptions
 from front_client.transport import AsyncRetryTransport, RetryTransport
@@ -85,10 +86,11 @@ def network_transport(
 def choose_limiter(
     limiter: object, options: ClientOptions, asynchronous: bool
 ) -> SyncLimiter | AsyncLimiter | None:
-    """``None``: a new in-process limiter with the options' clock and caps; ``False``: no limiter; else
+    """``None``: a new in-process limiter with the options' clock and caps; ``False``: one that never waits
+    (:class:`~front_client.limiter.unlimited.Unlimited`, so ``client.limiter.stats()`` always works); else
     the one given (shared with other clients, or a ``RedisLimiter``)."""
     if limiter is False:
-        return None
+        return Unlimited()
     if limiter is True:
         raise TypeError("limiter=True is not an option: leave limiter out for the default, or pass False")
     if limiter is not None:

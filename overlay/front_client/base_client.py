@@ -256,8 +256,9 @@ class SyncClient(ClientBase):
     _owns_pool: bool
 
     @property
-    def limiter(self) -> SyncLimiter | None:
-        return cast(SyncLimiter | None, self._parts.limiter)
+    def limiter(self) -> SyncLimiter:
+        """This client's limiter (``limiter=False``: one that never waits but still counts)."""
+        return cast(SyncLimiter, self._parts.limiter)
 
     def get_httpx_client(self) -> httpx.Client:
         """The httpx client every call goes through (the generated functions call it)."""
@@ -313,8 +314,9 @@ class AsyncClient(ClientBase):
     _owns_pool: bool
 
     @property
-    def limiter(self) -> AsyncLimiter | None:
-        return cast(AsyncLimiter | None, self._parts.limiter)
+    def limiter(self) -> AsyncLimiter:
+        """This client's limiter (``limiter=False``: one that never waits but still counts)."""
+        return cast(AsyncLimiter, self._parts.limiter)
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """The httpx client every call goes through (the generated functions call it)."""

@@ -39,6 +39,7 @@ import httpx
 
 from front_client.errors import parse_retry_after
 from front_client.extensions import RETRY_NOTE
+from front_client.limiter.transport import NOT_SENT_ERRORS
 from front_client.network import DeadlineExceeded
 
 __all__ = [
@@ -53,12 +54,6 @@ logger = logging.getLogger("front_client")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Server failures worth one more try for a request that is safe to repeat (never for a write: it may be done).
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
-# Raised before a single byte of the request left: the server cannot have processed it.
-NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from front_client import (
 )
 from front_client.channel_auth import MissingAppCredentialsError
 from front_client.errors import ForeignHostError, MalformedResponseError
+from front_client.limiter.unlimited import Unlimited
 from front_client.testing import EmulatorResponse, FrontEmulator, sequence
 
 from tests.contract.fakes import FakeClock
@@ -263,7 +264,8 @@ def test_by_default_each_channel_client_has_its_own_limiter() -> None:
     with FrontChannelClient(**CREDENTIALS) as first, FrontChannelClient(**CREDENTIALS) as second:
         assert isinstance(first.limiter, InProcessLimiter) and first.limiter is not second.limiter
     with FrontChannelClient(**CREDENTIALS, limiter=False) as unlimited:
-        assert unlimited.limiter is None
+        assert isinstance(unlimited.limiter, Unlimited)  # never waits; still counts
+        assert unlimited.limiter.stats().sent == 0
 
 
 def test_an_inbound_message_with_attachments_is_sent_as_front_s_multipart_form() -> None:

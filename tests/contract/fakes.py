@@ -3,28 +3,19 @@ Also a throwaway loopback HTTP server for tests that record a fresh cassette fro
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.support.clock import FakeClock as SharedFakeClock
 
-class FakeClock:
+
+class FakeClock(SharedFakeClock):
+    """The suite's one fake clock (``tests.support.clock``), started where the cassettes expect it."""
+
     def __init__(self, start: float = 1_000_000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += max(0.0, seconds)
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-        await asyncio.sleep(0)
+        super().__init__(start)
 
 
 @contextmanager

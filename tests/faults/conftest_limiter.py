@@ -1,43 +1,17 @@
 """Shared pieces of the limiter fault tests (imported explicitly by ``test_limiter_*.py``): a scripted
-misbehaving server, a fake clock whose sleeps are recorded, and the redis-server fixtures."""
+misbehaving server and the redis-server fixtures (the fake clock is ``tests.support.clock``)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from front_client.testing import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
 
 from tests.emulator.fixtures import redis_server, redis_url
 
-__all__ = ["WALL0", "FakeTime", "Script", "redis_server", "redis_url", "scripted_server"]
-
-WALL0 = 1_800_000_000.0  # the fake wall clock at fake time 0
-
-
-@dataclass
-class FakeTime:
-    """``clock`` / ``wall_clock`` / ``sleep`` / ``async_sleep`` for a client: time moves only by sleeping,
-    and every sleep is recorded (so a test asserts how long the client *would* have waited)."""
-
-    now: float = 0.0
-    slept: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def wall(self) -> float:
-        return WALL0 + self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
+__all__ = ["Script", "redis_server", "redis_url", "scripted_server"]
 
 ResponseFor = Callable[[int], EmulatorResponse]  # the n-th request (0-based) -> the answer
 

@@ -12,7 +12,8 @@ from front_client import AsyncFrontClient, FrontClient, RateLimitError
 from front_client.limiter import InProcessLimiter, RateLimitPauseError, RateLimitPolicy, RateLimitWaitError
 from front_client.testing import FrontEmulator
 
-from tests.faults.conftest_limiter import WALL0, FakeTime, Script, rate, scripted_server
+from tests.faults.conftest_limiter import Script, rate, scripted_server
+from tests.support.clock import WALL0, FakeClock
 from tests.support.clocked import clocked
 
 __all__ = ["scripted_server"]
@@ -22,7 +23,7 @@ BOUND = POLICY.max_reset_windows * POLICY.window_seconds + POLICY.reset_margin_s
 MODES = ["sync", "async"]
 
 
-def call_all(mode: str, server: FrontEmulator, time: FakeTime | None, n: int, **options: Any) -> list[Any]:
+def call_all(mode: str, server: FrontEmulator, time: FakeClock | None, n: int, **options: Any) -> list[Any]:
     """``n`` calls one after the other through one client; each result is a status or the exception."""
     fake: dict[str, Any] = {}
     if time is not None:
@@ -59,7 +60,7 @@ def call_all(mode: str, server: FrontEmulator, time: FakeTime | None, n: int, **
 def test_a_poisoned_reset_gives_way_to_the_next_consistent_one(
     mode: str, scripted_server: FrontEmulator
 ) -> None:
-    time = FakeTime()
+    time = FakeClock()
     scripted_server.fallback = Script(
         rate(100, 99, str(WALL0 + 1e9)),  # one poisoned response: the window "ends" in 31 years
         rate(100, 98, str(WALL0 + 30)),  # the next ones are Front's real window
@@ -79,7 +80,7 @@ def test_a_poisoned_reset_gives_way_to_the_next_consistent_one(
 def test_a_poisoned_reset_alone_stops_nothing_for_longer_than_the_bound(
     mode: str, reset: str, scripted_server: FrontEmulator
 ) -> None:
-    time = FakeTime()
+    time = FakeClock()
     scripted_server.fallback = Script(rate(100, 0, reset), rate(100, 99, str(WALL0 + BOUND + 60)))
     results = call_all(mode, scripted_server, time, 2, max_retry_after=600.0)
     assert results == [200, 200]
@@ -92,7 +93,7 @@ def test_a_reset_beyond_the_callers_limits_is_refused_not_waited(
 ) -> None:
     """The issue's case: Remaining 0 and a Reset 400 s ahead, a client with max_retry_after=120,
     max_total_wait=300: it used to wait 401 s."""
-    time = FakeTime()
+    time = FakeClock()
     scripted_server.fallback = Script(rate(100, 0, str(WALL0 + 400)))
     first, second = call_all(
         mode, scripted_server, time, 2, max_retry_after=120.0, max_total_wait=300.0, timeout=10.0
@@ -127,7 +128,7 @@ def test_an_absurd_reset_on_a_real_clock_raises_a_typed_error_not_overflow(
 def test_an_absurd_retry_after_pauses_at_most_the_ceiling_and_reset_clears_it(
     mode: str, retry_after: str, scripted_server: FrontEmulator
 ) -> None:
-    time = FakeTime()
+    time = FakeClock()
     too_many = rate(100, 50, str(WALL0 + 30), status=429, Retry_After=retry_after)
     scripted_server.fallback = Script(too_many, rate(100, 98, str(WALL0 + 30)))
     limiter = InProcessLimiter(

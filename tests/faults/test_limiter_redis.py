@@ -21,7 +21,7 @@ from front_client.limiter import (
     RateLimitWaitError,
     RedisLimiter,
 )
-from front_client.limiter.core import STATE_SCHEMA, LimiterState
+from front_client.limiter.state import STATE_SCHEMA, LimiterState
 
 from tests.faults.conftest_limiter import redis_server, redis_url
 

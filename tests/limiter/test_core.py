@@ -7,17 +7,11 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from front_client.limiter import (
-    LimiterCore,
-    Permit,
-    RateHeaders,
-    RateLimitPolicy,
-    Refusal,
-    Wait,
-    normalize_tier,
-    parse_rate_headers,
-)
-from front_client.limiter.core import LimiterState, UnreadableState
+from front_client.limiter.core import LimiterCore, Permit, Refusal, Wait
+from front_client.limiter.headers import RateHeaders, parse_rate_headers
+from front_client.limiter.policy import RateLimitPolicy
+from front_client.limiter.state import LimiterState, UnreadableState
+from front_client.tiers import normalize_tier
 
 POLICY = RateLimitPolicy(
     global_limit=5,
@@ -61,10 +55,10 @@ def test_probe_first_then_burst() -> None:
     core = LimiterCore(POLICY)
     probe = grant(core, 0.0)
     w = wait(core, 0.0)
-    assert w.poll and "first response" in w.scope
+    assert w.poll and "first response" in w.reason
     core.observe(0.01, probe, 200, headers(5, 4, 9.99))
     assert [grant(core, 0.02).probe for _ in range(4)] == [False] * 4
-    assert wait(core, 0.02).scope == "global"
+    assert wait(core, 0.02).reason == "global"
 
 
 def test_probe_times_out_and_cancel_releases_it() -> None:
@@ -72,9 +66,9 @@ def test_probe_times_out_and_cancel_releases_it() -> None:
     core = LimiterCore(POLICY)
     assert grant(core, 0.0).probe
     before = wait(core, timeout - 0.5)  # no response yet, probe not timed out: still one at a time
-    assert before.poll and "first response" in before.scope and before.seconds == pytest.approx(0.5)
+    assert before.poll and "first response" in before.reason and before.seconds == pytest.approx(0.5)
     assert grant(core, timeout + 0.1).probe  # the first one never came back: another probe may go
-    assert "first response" in wait(core, timeout + 0.1).scope  # and it is alone again
+    assert "first response" in wait(core, timeout + 0.1).reason  # and it is alone again
     core2 = LimiterCore(POLICY)
     core2.cancel(0.0, grant(core2, 0.0))  # the probe was never sent: the next request may probe at once
     assert core2.budget(0.0).used == 0
@@ -99,14 +93,14 @@ def test_global_margin_holds_requests_back_from_the_learnt_limit() -> None:
     assert core.budget(0.0).remaining == 2
     grant(core, 0.1)
     grant(core, 0.1)
-    assert wait(core, 0.1).scope == "global"  # 3 permits (the probe and 2), not 5
+    assert wait(core, 0.1).reason == "global"  # 3 permits (the probe and 2), not 5
     assert [isinstance(core.try_acquire(10.0, "GET", "/c"), Permit) for _ in range(4)] == [True] * 3 + [False]
 
 
 def test_learns_a_lower_limit_from_headers() -> None:
     core = synced(limit=2, remaining=1)  # policy says 5, the plan says 2
     grant(core, 0.1)
-    assert wait(core, 0.1).scope == "global"
+    assert wait(core, 0.1).reason == "global"
     assert core.state.limit == 2
 
 
@@ -114,7 +108,7 @@ def test_learns_a_higher_limit_from_headers() -> None:
     core = synced(limit=8, remaining=7)
     for _ in range(7):
         grant(core, 0.1)
-    assert wait(core, 0.1).scope == "global"
+    assert wait(core, 0.1).reason == "global"
 
 
 def test_a_late_response_from_before_a_limit_change_does_not_undo_it() -> None:
@@ -124,7 +118,7 @@ def test_a_late_response_from_before_a_limit_change_does_not_undo_it() -> None:
     core.observe(0.3, before, 200, headers(5, 2, 9.7))  # older news, arriving last
     assert core.state.limit == 4
     later = grant(core, 0.3)
-    assert wait(core, 0.3).scope == "global"
+    assert wait(core, 0.3).reason == "global"
     core.observe(0.4, later, 200, headers(7, 3, 9.6))  # a newer request: the limit changes again
     assert core.state.limit == 7
 
@@ -136,7 +130,7 @@ def test_outside_usage_from_remaining() -> None:
     core.observe(0.2, p, 200, headers(5, 1, 9.8))
     assert core.state.outside == 2
     grant(core, 0.3)
-    assert wait(core, 0.3).scope == "global"
+    assert wait(core, 0.3).reason == "global"
 
 
 def test_out_of_order_responses_do_not_invent_outside_usage() -> None:
@@ -162,7 +156,7 @@ def test_global_429_pauses_everyone_and_the_retry_does_not_wait_twice() -> None:
     p = grant(core, 1.0)
     assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=2.5)) == "global"
     assert wait(core, 1.0).seconds == pytest.approx(2.5)
-    assert wait(core, 3.4).scope == "global pause (429)"
+    assert wait(core, 3.4).reason == "global pause (429)"
     grant(core, 3.5)  # the retry layer slept Retry-After: no second wait
 
 
@@ -170,7 +164,7 @@ def test_tier_429_pauses_only_that_tier() -> None:
     core = synced(remaining=4)
     p = grant(core, 1.0, "PATCH", "/conversations/cnv_1")
     assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=0.5, tier="2")) == "2"
-    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").scope == "tier 2 pause (429)"
+    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").reason == "tier 2 pause (429)"
     grant(core, 1.1)  # untiered traffic goes on
     grant(core, 1.5, "PATCH", "/conversations/cnv_2")
 
@@ -186,10 +180,10 @@ def test_tier_rates_are_a_sliding_log_counted_from_responses() -> None:
     core = synced(limit=100, remaining=99)
     p = grant(core, 1.0, "POST", "/exports")
     in_flight = wait(core, 1.5, "POST", "/teams/tim_1/exports")  # same tier 1, first still in flight
-    assert in_flight.poll and in_flight.scope == "tier 1"
+    assert in_flight.poll and in_flight.reason == "tier 1"
     core.observe(1.1, p, 200, RateHeaders())  # it reached Front at some instant before 1.1
     w = wait(core, 1.5, "POST", "/teams/tim_1/exports")
-    assert w.scope == "tier 1" and w.seconds == pytest.approx(0.6)
+    assert w.reason == "tier 1" and w.seconds == pytest.approx(0.6)
     grant(core, 2.1, "POST", "/teams/tim_1/exports")
     permits = [grant(core, 2.0, "PATCH", "/conversations/c") for _ in range(3)]
     for p in permits:
@@ -211,7 +205,7 @@ def test_a_lost_in_flight_permit_stops_blocking_its_tier() -> None:
     policy = RateLimitPolicy(inflight_timeout_seconds=5.0, tier_margin_seconds=0.0, learn_from_headers=False)
     core = LimiterCore(policy)
     grant(core, 0.0, "POST", "/exports")  # never observed
-    assert wait(core, 5.5, "POST", "/exports").scope == "tier 1"
+    assert wait(core, 5.5, "POST", "/exports").reason == "tier 1"
     grant(core, 6.0, "POST", "/exports")
 
 
@@ -229,7 +223,7 @@ def test_cancel_gives_global_and_tier_slots_back() -> None:
     core.cancel(0.1, permits[0])
     grant(core, 0.1, "PATCH", "/conversations/c")
     grant(core, 0.1)
-    assert wait(core, 0.1).scope == "global"
+    assert wait(core, 0.1).reason == "global"
     core.cancel(0.1, permits[1])
     grant(core, 0.1)
 
@@ -237,10 +231,10 @@ def test_cancel_gives_global_and_tier_slots_back() -> None:
 def test_earlier_waiters_hold_their_place() -> None:
     core = synced(remaining=4)
     # 4 slots left; 4 earlier waiters: a newcomer must queue.
-    assert wait(core, 0.1, ahead=4).scope == "global"
+    assert wait(core, 0.1, ahead=4).reason == "global"
     grant(core, 0.1, ahead=3)
     grant(core, 0.1, "PATCH", "/conversations/c", ahead_in_tier=2)
-    assert wait(core, 0.1, "PATCH", "/conversations/c", ahead_in_tier=2).scope == "tier 2"
+    assert wait(core, 0.1, "PATCH", "/conversations/c", ahead_in_tier=2).reason == "tier 2"
 
 
 def test_a_tier_waiter_holds_a_global_slot_only_if_its_tier_lets_it_go_in_this_window() -> None:
@@ -283,7 +277,7 @@ def test_learning_disabled_ignores_headers_but_honours_429() -> None:
     assert not p.probe
     core.observe(0.0, p, 429, headers(1, 0, 5.0, retry_after=1.0))
     assert core.state.limit == 3
-    assert wait(core, 0.5).scope == "global pause (429)"
+    assert wait(core, 0.5).reason == "global pause (429)"
 
 
 def test_state_round_trips_through_json() -> None:
@@ -322,7 +316,7 @@ def test_x_front_tier_is_normalised_to_the_tables_name(value: str) -> None:
     rate = parse_rate_headers({"Retry-After": "0.5", "X-Front-Tier": value}, 0.0)
     assert core.observe(1.0, p, 429, rate) == "2"
     assert set(core.budget(1.0).tier_paused_for) == {"2"}
-    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").scope == "tier 2 pause (429)"
+    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").reason == "tier 2 pause (429)"
     grant(core, 1.1)  # the global scope is not paused
 
 
@@ -340,7 +334,7 @@ def test_an_unknown_tier_pauses_the_tier_of_the_request_that_got_the_429() -> No
     p = grant(core, 1.0, "PATCH", "/conversations/cnv_1")
     assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=0.5, tier="burst-x")) == "2"
     assert set(core.budget(1.0).tier_paused_for) == {"2"}  # no scope named "burst-x"
-    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").scope == "tier 2 pause (429)"
+    assert wait(core, 1.1, "PATCH", "/conversations/cnv_2").reason == "tier 2 pause (429)"
     grant(core, 1.1)
 
 
@@ -349,7 +343,7 @@ def test_an_unknown_tier_on_an_untiered_request_pauses_the_global_scope() -> Non
     p = grant(core, 1.0)
     assert core.observe(1.0, p, 429, headers(5, 3, 9.0, retry_after=0.5, tier="tier-9")) == "global"
     assert core.budget(1.0).tier_paused_for == {}
-    assert wait(core, 1.1).scope == "global pause (429)"
+    assert wait(core, 1.1).reason == "global pause (429)"
 
 
 # -- a 429 pause longer than the caller's max_pause is refused, not waited --------------------------------
@@ -361,7 +355,7 @@ def test_a_global_pause_longer_than_max_pause_is_refused() -> None:
     assert isinstance(refusal, Refusal)
     assert refusal.seconds == pytest.approx(299.0)
     assert (refusal.scope, refusal.tier) == ("global", None)
-    assert wait(core, 2.0).scope == "global pause (429)"  # no max_pause: the old wait
+    assert wait(core, 2.0).reason == "global pause (429)"  # no max_pause: the old wait
     assert wait(core, 2.0, max_pause=300.0).seconds == pytest.approx(299.0)  # within it: a wait
     assert core.budget(2.0).used == used  # a refusal takes nothing
     assert isinstance(core.try_acquire(181.0, "GET", "/contacts", max_pause=120.0), Wait)  # 120 s left
@@ -451,7 +445,7 @@ def test_reset_forgets_what_responses_taught() -> None:
     assert core.state.next_seq == core.state.window_first_seq == seq  # older permits stay older
     probe = grant(core, 1.0, max_pause=120.0)
     assert probe.probe  # learns the budget again
-    assert "first response" in wait(core, 1.0).scope
+    assert "first response" in wait(core, 1.0).reason
 
 
 def test_reset_keeps_the_tier_slots_our_requests_hold() -> None:
@@ -459,7 +453,7 @@ def test_reset_keeps_the_tier_slots_our_requests_hold() -> None:
     grant(core, 1.0, "POST", "/exports")  # in flight
     core.reset()
     core.observe(1.0, grant(core, 1.0), 200, headers(100, 98, 9.0))
-    assert wait(core, 1.0, "POST", "/exports").scope == "tier 1"
+    assert wait(core, 1.0, "POST", "/exports").reason == "tier 1"
 
 
 # -- max_wait: any wait longer than the caller accepts is refused -----------------------------------------

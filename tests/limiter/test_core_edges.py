@@ -6,17 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from front_client.limiter import (
-    Budget,
-    LimiterCore,
-    Permit,
-    RateHeaders,
-    RateLimitPolicy,
-    Refusal,
-    Wait,
-    parse_rate_headers,
-)
-from front_client.limiter.core import LimiterState
+from front_client.limiter.core import Budget, LimiterCore, Permit, Refusal, Wait
+from front_client.limiter.headers import RateHeaders, parse_rate_headers
+from front_client.limiter.policy import RateLimitPolicy
+from front_client.limiter.state import LimiterState
 
 from tests.limiter.test_core import POLICY, grant
 
@@ -51,7 +44,7 @@ def test_the_tier_margin_holds_an_early_request_back(from_response: bool) -> Non
     core = LimiterCore(policy)
     core.observe(0.0, grant(core, 0.0, *EXPORT), 200, RateHeaders())  # its slot counts from 0.0 either way
     early = wait(core, 1.05, *EXPORT)  # past the tier's period, inside its margin
-    assert early.scope == "tier 1" and early.seconds == pytest.approx(0.05)
+    assert early.reason == "tier 1" and early.seconds == pytest.approx(0.05)
     assert core.budget(1.05).tier_remaining["1"] == 0
     assert core.budget(1.1).tier_remaining["1"] == 1
     grant(core, 1.1, *EXPORT)
@@ -71,7 +64,7 @@ def test_a_shorter_later_tier_retry_after_does_not_shorten_the_pause() -> None:
     assert core.observe(1.0, first, 429, too_many(5.0, tier="2")) == "2"
     assert core.observe(1.1, second, 429, too_many(0.5, tier="2")) == "2"  # would end the pause at 1.6
     paused = wait(core, 2.0, *PATCH)
-    assert paused.scope == "tier 2 pause (429)" and paused.seconds == pytest.approx(4.0)
+    assert paused.reason == "tier 2 pause (429)" and paused.seconds == pytest.approx(4.0)
     assert core.budget(2.0).tier_paused_for == {"2": pytest.approx(4.0)}
     grant(core, 6.0, *PATCH)
 
@@ -90,7 +83,7 @@ def test_a_shorter_later_global_retry_after_does_not_shorten_the_pause() -> None
     assert core.observe(1.0, first, 429, too_many(5.0)) == "global"
     assert core.observe(1.1, second, 429, too_many(0.5)) == "global"
     paused = wait(core, 2.0)
-    assert paused.scope == "global pause (429)" and paused.seconds == pytest.approx(4.0)
+    assert paused.reason == "global pause (429)" and paused.seconds == pytest.approx(4.0)
     assert core.budget(2.0).paused_for == pytest.approx(4.0)
 
 
@@ -99,10 +92,10 @@ def test_cancelling_a_permit_of_the_previous_window_does_not_free_a_slot_of_this
     core = synced()
     old = grant(core, 9.9)  # window 1, never sent
     current = [grant(core, 10.5) for _ in range(5)]  # window 2 (from 10.0) is full
-    assert wait(core, 10.5).scope == "global"
+    assert wait(core, 10.5).reason == "global"
     core.cancel(10.5, old)
     assert core.budget(10.5).used == 5
-    assert wait(core, 10.5).scope == "global"  # still full: the old permit never counted here
+    assert wait(core, 10.5).reason == "global"  # still full: the old permit never counted here
     core.cancel(10.5, current[0])  # a permit of this window does give its slot back
     assert core.budget(10.5).used == 4
     grant(core, 10.5)
@@ -184,7 +177,7 @@ def test_a_new_probe_may_go_exactly_when_the_first_one_times_out() -> None:
     core = LimiterCore(POLICY)
     grant(core, 0.0)
     waiting = wait(core, 1.0)
-    assert waiting.scope == "first response (learning the limit)"
+    assert waiting.reason == "first response (learning the limit)"
     assert waiting.poll and waiting.seconds == pytest.approx(POLICY.probe_timeout_seconds - 1.0)
     assert grant(core, POLICY.probe_timeout_seconds).probe
 
@@ -208,7 +201,7 @@ def test_the_first_response_sets_the_window_and_the_outside_usage() -> None:
 def test_a_plan_of_one_request_per_window() -> None:
     core = LimiterCore(POLICY)
     core.observe(0.0, grant(core, 0.0), 200, RateHeaders(1, 0, 10.0))
-    assert wait(core, 0.1).scope == "global"
+    assert wait(core, 0.1).reason == "global"
     assert core.budget(0.1).remaining == 0
 
 
@@ -216,7 +209,7 @@ def test_a_margin_as_large_as_the_limit_still_lets_one_request_through() -> None
     policy = RateLimitPolicy(global_limit=3, global_margin=5, learn_from_headers=False)
     core = LimiterCore(policy)
     grant(core, 0.0)
-    assert wait(core, 0.0).scope == "global"
+    assert wait(core, 0.0).reason == "global"
 
 
 # -- windows -------------------------------------------------------------------------------------------------
@@ -281,14 +274,14 @@ def test_a_tiered_request_waiting_for_the_global_budget_holds_its_place() -> Non
     for _ in range(4):
         grant(core, 9.5)
     waiting = wait(core, 9.5, *PATCH)
-    assert waiting.scope == "global" and waiting.holds_global
+    assert waiting.reason == "global" and waiting.holds_global
 
 
 def test_a_tier_pause_ending_inside_the_window_holds_the_global_place() -> None:
     core = synced()
     core.observe(1.0, grant(core, 1.0, *PATCH), 429, too_many(4.0, tier="2"))  # paused until 5.0
     waiting = wait(core, 4.0, *PATCH)
-    assert waiting.scope == "tier 2 pause (429)" and waiting.holds_global
+    assert waiting.reason == "tier 2 pause (429)" and waiting.holds_global
 
 
 # -- slots counted from the permit (tier_count_from_response=False) -----------------------------------------
@@ -343,7 +336,7 @@ def test_of_several_reasons_to_wait_the_longest_is_reported() -> None:
     for _ in range(3):
         grant(core, 1.0)  # and the window (until 10.0) is full
     waiting = wait(core, 1.0, *PATCH)
-    assert waiting.scope == "global" and waiting.seconds == pytest.approx(9.0)
+    assert waiting.reason == "global" and waiting.seconds == pytest.approx(9.0)
 
 
 def test_permits_say_what_they_are_for() -> None:
@@ -364,7 +357,7 @@ def test_a_tier_waiter_holds_its_place_only_if_its_slot_frees_in_this_window(
     core = synced()  # window ends at 10.0; tier 1: one request per 1.0 s
     core.observe(sent_at, grant(core, sent_at, *EXPORT), 200, RateHeaders())
     waiting = wait(core, now, *EXPORT)
-    assert waiting.scope == "tier 1" and waiting.holds_global is holds
+    assert waiting.reason == "tier 1" and waiting.holds_global is holds
 
 
 def test_a_tier_waiter_behind_a_request_in_flight_holds_its_place_for_one_period() -> None:
@@ -486,3 +479,19 @@ def test_the_reset_margin_widens_what_a_window_end_may_be_before_it_is_an_outlie
     core = synced(policy)  # window ends at 10.0
     core.observe(0.5, grant(core, 0.5), 200, RateHeaders(5, 2, 2.0))  # 9.5 s ahead: within 10 + 1
     assert core.state.window_end == 10.0
+
+
+def test_the_partner_budget_is_not_probed_first_but_still_learnt() -> None:
+    """Plans differ (50 / 100 / 200 a minute), so a company's budget is probed with one request first;
+    the partner budget is the same for every company: the first burst goes at once."""
+    plan = LimiterCore(RateLimitPolicy())
+    assert isinstance(plan.try_acquire(0.0, "GET", "/a"), Permit)
+    assert isinstance(plan.try_acquire(0.0, "GET", "/b"), Wait)  # waits for the probe's answer
+    partner = LimiterCore(RateLimitPolicy.partner_app())
+    permits = [partner.try_acquire(0.0, "GET", f"/{i}") for i in range(120)]
+    assert all(isinstance(p, Permit) for p in permits)
+    assert isinstance(partner.try_acquire(0.0, "GET", "/121"), Wait)  # 120 a minute
+    first = permits[0]
+    assert isinstance(first, Permit)
+    partner.observe(0.1, first, 200, RateHeaders(limit=60, remaining=0, reset_in=59.9))
+    assert partner.state.limit == 60  # Front's headers still win

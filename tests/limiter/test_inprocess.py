@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -17,11 +17,14 @@ from front_client.limiter import (
     Permit,
     RateLimitPauseError,
     RateLimitPolicy,
+    RateLimitRefusedError,
+    RateLimitWaitError,
     WaitEvent,
 )
 from front_client.testing import EmulatorLimits, FrontEmulator
 
 from tests.limiter.harness import Call, policy_for, run_tasks, run_threads, trigger_after, untiered
+from tests.support.clock import FakeClock
 
 LIMITS = EmulatorLimits.scaled(global_limit=20, window_seconds=1.0, tier_period=0.25)
 
@@ -140,14 +143,6 @@ def test_threads_and_tasks_share_one_limiter(emulator: FrontEmulator) -> None:
 
 
 # -- waiting semantics, with a fake clock (the waits are woken by events, never by the clock) ------------
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def exhausted(limit: int = 1) -> tuple[InProcessLimiter, Permit]:
     """A limiter with a 1000-second window whose only slot is taken."""
     policy = RateLimitPolicy(global_limit=limit, window_seconds=1000.0, learn_from_headers=False)
@@ -161,6 +156,27 @@ def test_timeout_raises_and_counts() -> None:
         limiter.acquire("GET", "/b", timeout=0.0)
     assert limiter.stats().timeouts == 1
     assert limiter._queue == []
+
+
+@pytest.mark.parametrize("use_asyncio", [False, True], ids=["sync", "async"])
+async def test_acquire_timeout_bounds_every_acquire_of_the_limiter(use_asyncio: bool) -> None:
+    """The limiter's own ``acquire_timeout`` is what the client's transport gets (it passes no timeout):
+    a request queued longer than that is not sent."""
+    clock = FakeClock()
+    policy = RateLimitPolicy(global_limit=1, window_seconds=1000.0, learn_from_headers=False)
+    limiter = InProcessLimiter(
+        policy, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep, acquire_timeout=30.0
+    )
+    limiter.acquire("GET", "/a")
+    with pytest.raises(LimiterTimeout, match=r"within 30\.0s"):
+        if use_asyncio:
+            await limiter.acquire_async("GET", "/b")
+        else:
+            limiter.acquire("GET", "/b")
+    assert clock.slept == [30.0]  # waited its 30 s (of a 1000 s window), then gave up
+    assert limiter.stats().timeouts == 1
+    with pytest.raises(ValueError, match="acquire_timeout"):
+        InProcessLimiter(acquire_timeout=-1.0)
 
 
 def test_a_timed_out_waiter_gives_its_place_back() -> None:
@@ -240,31 +256,19 @@ async def test_cancelled_waiter_does_not_hold_its_place() -> None:
     assert (await asyncio.wait_for(b, 5)).path == "/b"
 
 
-def recording_sleep(clock: FakeClock) -> tuple[list[float], Callable[[float], None]]:
-    """(the recorded sleeps, a sleep that records and advances ``clock``)."""
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.now += seconds
-
-    return slept, sleep
-
-
 def test_wait_hook_and_log_line(caplog: pytest.LogCaptureFixture) -> None:
     events: list[WaitEvent] = []
     clock = FakeClock()
-    slept, sleep = recording_sleep(clock)
     policy = RateLimitPolicy(
         global_limit=1, window_seconds=30.0, learn_from_headers=False, reset_margin_seconds=0.0
     )
-    limiter = InProcessLimiter(policy, clock=clock, sleep=sleep, on_wait=events.append)
+    limiter = InProcessLimiter(policy, clock=clock, sleep=clock.sleep, on_wait=events.append)
     caplog.set_level(logging.INFO, logger="front_client.limiter")
     limiter.acquire("GET", "/a")
     clock.now = 10.0
     limiter.acquire("GET", "/b")
-    assert [(e.path, e.scope, e.seconds) for e in events] == [("/b", "global", 20.0)]
-    assert slept == [20.0]
+    assert [(e.path, e.reason, e.seconds) for e in events] == [("/b", "global", 20.0)]
+    assert clock.slept == [20.0]
     assert any("waiting 20.000s" in r.getMessage() and "/b" in r.getMessage() for r in caplog.records)
     stats = limiter.stats()
     assert (stats.sent, stats.waited, stats.waited_seconds) == (2, 1, 20.0)
@@ -272,14 +276,13 @@ def test_wait_hook_and_log_line(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_injected_sleep_drives_a_fake_clock() -> None:
     clock = FakeClock()
-    slept, sleep = recording_sleep(clock)
     policy = RateLimitPolicy(
         global_limit=2, window_seconds=60.0, learn_from_headers=False, reset_margin_seconds=0.0
     )
-    limiter = InProcessLimiter(policy, clock=clock, sleep=sleep)
+    limiter = InProcessLimiter(policy, clock=clock, sleep=clock.sleep)
     for i in range(5):
         limiter.acquire("GET", f"/{i}")
-    assert slept == [60.0, 60.0]  # the 3rd and the 5th request waited for the next window
+    assert clock.slept == [60.0, 60.0]  # the 3rd and the 5th request waited for the next window
     stats = limiter.stats()
     assert (stats.sent, stats.waited, stats.waited_seconds) == (5, 2, 120.0)
     assert stats.budget is not None and (stats.budget.used, stats.budget.remaining) == (1, 1)
@@ -291,17 +294,13 @@ def paused_limiter(
 ) -> tuple[InProcessLimiter, FakeClock, list[float]]:
     """A limiter on a fake clock (sleeps recorded) that has just seen a 429 with ``retry_after``."""
     clock = FakeClock()
-    slept, sleep = recording_sleep(clock)
-
-    async def async_sleep(seconds: float) -> None:
-        sleep(seconds)
-
     policy = RateLimitPolicy(learn_from_headers=False)
-    limiter = InProcessLimiter(policy, clock=clock, sleep=sleep, async_sleep=async_sleep, **options)  # type: ignore[arg-type]
+    sleeps = {"sleep": clock.sleep, "async_sleep": clock.async_sleep}
+    limiter = InProcessLimiter(policy, clock=clock, **sleeps, **options)  # type: ignore[arg-type]
     permit = limiter.acquire("PATCH" if tier else "GET", "/conversations/cnv_1")
     headers = {"Retry-After": retry_after, **({"X-Front-Tier": tier} if tier else {})}
     limiter.observe(permit, 429, headers)
-    return limiter, clock, slept
+    return limiter, clock, clock.slept
 
 
 @pytest.mark.parametrize("use_asyncio", [False, True], ids=["sync", "async"])
@@ -356,3 +355,20 @@ def test_a_queued_waiter_is_refused_when_a_long_pause_arrives() -> None:
             waiting.result(5)
     assert caught.value.retry_after == pytest.approx(3600.0)
     assert limiter._queue == []
+
+
+def test_the_two_refusals_are_siblings_under_one_refused_error() -> None:
+    """A wait refused over ``max_wait`` is not a pause: one base class catches both, neither is the other."""
+    assert issubclass(RateLimitPauseError, RateLimitRefusedError)
+    assert issubclass(RateLimitWaitError, RateLimitRefusedError)
+    assert not issubclass(RateLimitWaitError, RateLimitPauseError)
+    assert not issubclass(RateLimitPauseError, RateLimitWaitError)
+    assert issubclass(RateLimitRefusedError, RateLimitError)
+    assert issubclass(RateLimitRefusedError, LimiterError)
+    limiter, _ = exhausted()  # a 1000 s window whose one slot is taken
+    limiter.max_wait = 60.0
+    with pytest.raises(RateLimitRefusedError) as caught:
+        limiter.acquire("GET", "/b")
+    assert type(caught.value) is RateLimitWaitError
+    assert (caught.value.max_wait, caught.value.scope) == (60.0, "global")
+    assert not hasattr(caught.value, "max_pause")

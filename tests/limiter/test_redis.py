@@ -117,7 +117,7 @@ def test_a_timed_out_acquire_takes_nothing(redis_url: str) -> None:
 
 async def test_a_task_cancelled_while_its_permit_is_being_stored_gives_it_back(redis_url: str) -> None:
     limiter = one_slot_limiter(redis_url)
-    binding = limiter._async_binding()
+    binding = limiter._connections.for_running_loop()
     stored, reply = asyncio.Event(), asyncio.Event()
 
     async def cas_with_a_slow_reply(**kwargs: Any) -> Any:
@@ -126,7 +126,7 @@ async def test_a_task_cancelled_while_its_permit_is_being_stored_gives_it_back(r
         await reply.wait()  # ...but the caller is cancelled before the reply reaches it
         return result
 
-    limiter._async[asyncio.get_running_loop()] = replace(binding, cas=cas_with_a_slow_reply)  # type: ignore[arg-type]
+    limiter._connections._async[asyncio.get_running_loop()] = replace(binding, cas=cas_with_a_slow_reply)  # type: ignore[arg-type]
     task = asyncio.create_task(limiter.acquire_async("GET", "/cancelled"))
     await stored.wait()
     task.cancel()
@@ -137,7 +137,7 @@ async def test_a_task_cancelled_while_its_permit_is_being_stored_gives_it_back(r
         if limiter.stats().cancelled:
             break
         await asyncio.sleep(0.01)
-    limiter._async[asyncio.get_running_loop()] = binding
+    limiter._connections._async[asyncio.get_running_loop()] = binding
     assert (await limiter.acquire_async("GET", "/next", timeout=0)).path == "/next"
     stats = limiter.stats()
     assert (stats.sent, stats.cancelled) == (1, 1)
@@ -154,8 +154,7 @@ async def test_a_task_cancelled_before_its_permit_is_settled_still_settles_it(
     policy = RateLimitPolicy(learn_from_headers=False, tier_margin_seconds=0.0, tier_rates={"1": (1, 0.05)})
     limiter = RedisLimiter(redis_url, company_key=f"cancelled-{record}", policy=policy)
     permit = await limiter.acquire_async("POST", "/exports")
-    binding = limiter._async_binding()
-    async with binding.lock:
+    async with limiter._async_locks[asyncio.get_running_loop()]:
         if record == "observe":
             task = asyncio.create_task(limiter.observe_async(permit, 200, {}))
         else:
@@ -181,14 +180,14 @@ async def test_aclose_waits_for_a_response_still_being_recorded(redis_url: str) 
         redis_url, company_key="aclose-waits", policy=RateLimitPolicy(learn_from_headers=False)
     )
     permit = await limiter.acquire_async("POST", "/exports")
-    binding = limiter._async_binding()
+    binding = limiter._connections.for_running_loop()
     slow_redis = asyncio.Event()
 
-    async def slow_read(**kwargs: Any) -> Any:
+    async def slow_cas(**kwargs: Any) -> Any:
         await slow_redis.wait()
-        return await binding.read(**kwargs)
+        return await binding.cas(**kwargs)
 
-    limiter._async[asyncio.get_running_loop()] = replace(binding, read=slow_read)  # type: ignore[arg-type]
+    limiter._connections._async[asyncio.get_running_loop()] = replace(binding, cas=slow_cas)  # type: ignore[arg-type]
     task = asyncio.create_task(limiter.observe_async(permit, 200, {}))
     await asyncio.sleep(0)  # its transaction is waiting for Redis...
     task.cancel()  # ...when its caller is cancelled
@@ -282,7 +281,7 @@ async def test_an_explicit_async_client_is_used(redis_url: str, monkeypatch: pyt
         monkeypatch.setattr(given, name, spy)
     client = redis.Redis.from_url(redis_url)
     limiter = RedisLimiter(client=client, async_client=given, company_key="acme", policy=one_slot_policy())
-    assert limiter._async_binding().client is given
+    assert limiter._connections.for_running_loop().client is given
     await limiter.acquire_async("GET", "/first")
     with pytest.raises(LimiterTimeout):
         limiter.acquire("GET", "/second", timeout=0)

@@ -14,6 +14,8 @@ from front_client import AsyncFrontClient, FrontClient
 from front_client.limiter import InProcessLimiter, RateLimitPolicy, RedisLimiter
 from front_client.limiter.transport import AsyncLimitingTransport, LimitingTransport, _base_path, route_path
 
+from tests.support.clock import FakeClock
+
 TIER_1 = ("POST", "/exports")  # tier 1: 1 request per second
 OTHER_TIER_1 = ("POST", "/teams/tim_1/exports")
 UNTIERED = ("GET", "/tags")
@@ -27,31 +29,25 @@ class Network:
 
     error: httpx.TransportError | None
     latency: float = 0.0
-    now: float = 0.0
-    slept: list[float] = field(default_factory=list)
+    clock: FakeClock = field(default_factory=FakeClock)
     sent_at: list[float] = field(default_factory=list)
 
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
+    @property
+    def slept(self) -> list[float]:
+        return self.clock.slept
 
     def handler(self, request: httpx.Request) -> httpx.Response:
-        self.sent_at.append(self.now)
+        self.sent_at.append(self.clock.now)
         if len(self.sent_at) == 1 and self.error is not None:
-            self.now += self.latency
+            self.clock.advance(self.latency)
             raise self.error
         return httpx.Response(200)
 
     def limiter(self) -> InProcessLimiter:
         # No header learning (no probe), no tier margin: tier 1 frees exactly 1.0 s after a response.
         policy = RateLimitPolicy(learn_from_headers=False, tier_margin_seconds=0.0)
-        return InProcessLimiter(policy, clock=self.clock, sleep=self.sleep, async_sleep=self.async_sleep)
+        clock = self.clock
+        return InProcessLimiter(policy, clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep)
 
 
 async def send_two(mode: str, network: Network, limiter: InProcessLimiter) -> int:
@@ -103,16 +99,17 @@ async def test_a_connect_error_gives_the_tier_slot_back_in_redis(mode: str, redi
     """The same through the shared backend (Redis' clock: the second request may not wait at all)."""
     network = Network(httpx.ConnectError("connection refused"))
     policy = RateLimitPolicy(learn_from_headers=False, tier_margin_seconds=0.0)
-    limiter = RedisLimiter(redis_url, company_key=f"connect-error-{mode}", policy=policy)
+    # acquire_timeout 0: no wait allowed (a slot still held by the failed request would raise LimiterTimeout).
+    limiter = RedisLimiter(redis_url, company_key=f"connect-error-{mode}", policy=policy, acquire_timeout=0)
     mock = httpx.MockTransport(network.handler)
     if mode == "sync":
-        transport = LimitingTransport(mock, limiter, acquire_timeout=0)
+        transport = LimitingTransport(mock, limiter)
         with httpx.Client(base_url="https://api.test", transport=transport) as client:
             with pytest.raises(httpx.ConnectError):
                 client.request(*TIER_1)
-            assert client.request(*OTHER_TIER_1).status_code == 200  # timeout 0: no wait allowed
+            assert client.request(*OTHER_TIER_1).status_code == 200
     else:
-        async_transport = AsyncLimitingTransport(mock, limiter, acquire_timeout=0)
+        async_transport = AsyncLimitingTransport(mock, limiter)
         async with httpx.AsyncClient(base_url="https://api.test", transport=async_transport) as client:
             with pytest.raises(httpx.ConnectError):
                 await client.request(*TIER_1)

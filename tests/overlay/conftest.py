@@ -24,6 +24,8 @@ import pytest
 from front_client import AsyncFrontClient, FrontClient
 from front_client.options import ClientOptions, Clock
 
+from tests.support.clock import FakeClock
+
 TOKEN = "tok_SECRET_4f9a1c"  # asserted absent from every log line, repr and exception text
 
 
@@ -188,14 +190,6 @@ def elsewhere() -> Iterator[FrontStandIn]:
     server.close()
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _rerouted(request: httpx.Request, target: httpx.URL) -> httpx.Request:
     return httpx.Request(
         request.method,
@@ -243,7 +237,7 @@ class Driver:
         self.mode = mode
         self.front = front
         self.sleeps: list[float] = []
-        self.clock = FakeClock()
+        self.clock = FakeClock(1000.0)
         self.hosts: list[str] = []
         self._clients: list[FrontClient | AsyncFrontClient] = []
 

@@ -28,7 +28,11 @@ from .conftest import TOKEN, Driver, Recorded, Reply
 
 PATH = "/conversations/cnv_1"
 CONVERSATION = {"id": "cnv_1", "subject": "s", "status": "archived"}
-CHANNEL = {"channel_id": "cha_1", "app_uid": "app_9f2c", "app_secret": "app-secret-7d1e5b2a-0c44-4f1e-9b7d-aa31"}
+CHANNEL = {
+    "channel_id": "cha_1",
+    "app_uid": "app_9f2c",
+    "app_secret": "app-secret-7d1e5b2a-0c44-4f1e-9b7d-aa31",
+}
 MESSAGE = InboundMessage.from_dict(
     {
         "sender": {"handle": "h"},
@@ -238,3 +242,13 @@ async def test_a_channel_jwt_echoed_by_the_server_is_redacted_everywhere(asynchr
     assert all("eyJ" not in text for text in texts), texts  # no JWT (base64 JSON header) anywhere
     assert all(CHANNEL["app_secret"] not in text for text in texts)
     assert "<redacted>" in str(error) and error.headers["x-echo"] == "Bearer <redacted>"
+
+
+async def test_limiter_false_never_waits_but_still_counts(api: Driver) -> None:
+    api.front.on("GET", PATH, Reply(429, headers={"Retry-After": "0"}), Reply(json=CONVERSATION))
+    client = api.client(limiter=False)
+    await api.call(client, get_conversation_by_id, "cnv_1")
+    stats = client.limiter.stats()  # typed: client.limiter is never None
+    assert (stats.sent, stats.responses, stats.responses_429) == (2, 2, 1)
+    client.limiter.reset()
+    assert client.limiter.stats().sent == 0

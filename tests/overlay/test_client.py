@@ -20,6 +20,7 @@ from front_client import (
     MissingTokenError,
     NotFoundError,
 )
+from front_client.limiter.unlimited import Unlimited
 from front_core_api.api.conversations import get_conversation_by_id, list_conversations
 from front_core_api.client import AuthenticatedClient
 from front_core_api.models.conversation_response import ConversationResponse
@@ -56,7 +57,7 @@ def test_defaults(cls: type[FrontClient], monkeypatch: pytest.MonkeyPatch) -> No
     assert http.timeout.connect == 10.0
     assert http.timeout.read == 60.0
     assert http.follow_redirects is False
-    assert cls("x", limiter=False).limiter is None
+    assert isinstance(cls("x", limiter=False).limiter, Unlimited)
 
 
 async def test_generated_functions_take_the_client(api: Driver) -> None:

@@ -251,7 +251,7 @@ async def test_429_through_the_default_limiter(api: Driver) -> None:
     assert result.id == "cnv_1"
     assert api.front.count("GET", PATH) == 2
     assert client.limiter is not None
-    stats = client.limiter.stats()  # type: ignore[union-attr]
+    stats = client.limiter.stats()
     assert (stats.sent, stats.responses_429) == (2, 1)
     assert api.sleeps == [3.0]  # the limiter's pause and the retry's wait are the same 3 s, not twice
 

@@ -1,1 +1,1 @@
-"""Helpers shared by every test folder."""
+"""Test support shared by every test folder (import as ``tests.support.<module>``)."""

@@ -1,54 +1,47 @@
 """Proactive rate limiting for Front's company-wide budget and burst tiers.
 
-``core`` holds the decisions (no I/O); ``local`` (threads + asyncio, one process) and ``redis_backend``
-(many processes) are the shells; ``transport`` plugs a limiter into httpx.
+What users touch is exported here: the two limiters, their policy, what ``stats()`` returns, the ``on_wait``
+event, the protocols a limiter of your own implements (with the ``Permit`` they pass around) and the errors.
+
+Inside: ``core`` holds the decisions (no I/O) over a ``state`` read from ``headers``; ``local`` (threads +
+asyncio, one process) and ``redis_backend`` (many processes, ``redis_store`` / ``redis_connections``) are the
+shells; ``transport`` plugs a limiter into httpx.
 """
 
 from typing import TYPE_CHECKING
 
-from front_client.limiter.base import LimiterStats, WaitEvent
-from front_client.limiter.core import (
-    Budget,
-    LimiterCore,
-    Permit,
-    RateHeaders,
-    Refusal,
-    Wait,
-    parse_rate_headers,
-)
+from front_client.limiter.base import AsyncLimiter, LimiterStats, SyncLimiter, WaitEvent
+from front_client.limiter.core import Budget, Permit
 from front_client.limiter.errors import (
     LimiterBackendError,
     LimiterError,
     LimiterTimeout,
     RateLimitPauseError,
+    RateLimitRefusedError,
     RateLimitWaitError,
 )
 from front_client.limiter.local import InProcessLimiter
 from front_client.limiter.policy import RateLimitPolicy
-from front_client.tiers import normalize_tier
 
 if TYPE_CHECKING:
     from front_client.limiter.redis_backend import RedisLimiter
 
 __all__ = [
+    "AsyncLimiter",
     "Budget",
     "InProcessLimiter",
     "LimiterBackendError",
-    "LimiterCore",
     "LimiterError",
     "LimiterStats",
     "LimiterTimeout",
     "Permit",
-    "RateHeaders",
     "RateLimitPauseError",
     "RateLimitPolicy",
+    "RateLimitRefusedError",
     "RateLimitWaitError",
     "RedisLimiter",
-    "Refusal",
-    "Wait",
+    "SyncLimiter",
     "WaitEvent",
-    "normalize_tier",
-    "parse_rate_headers",
 ]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from front_client.limiter.core import Budget, Permit, Refusal, Wait
-from front_client.limiter.errors import RateLimitPauseError, RateLimitWaitError
+from front_client.limiter.errors import RateLimitPauseError, RateLimitRefusedError, RateLimitWaitError
 
 __all__ = [
     "DEFAULT_MAX_PAUSE",
@@ -29,7 +29,8 @@ DEFAULT_MAX_PAUSE = 120.0
 
 
 def check_max_pause(max_pause: float | None, name: str = "max_pause") -> float | None:
-    """``max_pause`` (or ``max_wait``) as given, if it is ``None`` (no cap) or a number >= 0."""
+    """``max_pause`` (or ``max_wait``, ``acquire_timeout``) as given, if it is ``None`` (no cap) or a
+    number >= 0."""
     if max_pause is not None and not max_pause >= 0:
         raise ValueError(f"{name} must be None or >= 0, got {max_pause!r}")
     return max_pause
@@ -37,11 +38,12 @@ def check_max_pause(max_pause: float | None, name: str = "max_pause") -> float |
 
 @dataclass(frozen=True)
 class WaitEvent:
-    """Passed to ``on_wait`` when a request has to wait before it may be sent."""
+    """Passed to ``on_wait`` when a request has to wait before it may be sent: ``reason`` says for what, as
+    a phrase ("global", "tier 2", "global pause (429)", "first response (learning the limit)")."""
 
     method: str
     path: str
-    scope: str
+    reason: str
     seconds: float
 
 
@@ -51,8 +53,9 @@ WaitHook = Callable[[WaitEvent], None]
 @dataclass(frozen=True)
 class LimiterStats:
     """A snapshot: what this limiter object did, and the budget it currently believes in. ``refused``:
-    requests refused (``RateLimitPauseError``) because a 429 pause had more than ``max_pause`` left, or
-    (``RateLimitWaitError``) because the budget would have made them wait more than ``max_wait``."""
+    requests refused (``RateLimitRefusedError``): ``RateLimitPauseError`` because a 429 pause had more than
+    ``max_pause`` left, or ``RateLimitWaitError`` because the budget would have made them wait more than
+    ``max_wait``. ``timeouts``: ``LimiterTimeout`` raised (``acquire_timeout`` ran out)."""
 
     sent: int = 0
     cancelled: int = 0
@@ -79,9 +82,9 @@ class _Recorder:
         self._waited_seconds = 0.0
 
     def waiting(self, method: str, path: str, wait: Wait) -> None:
-        logger.info("waiting %.3fs for the %s budget before %s %s", wait.seconds, wait.scope, method, path)
+        logger.info("waiting %.3fs for the %s budget before %s %s", wait.seconds, wait.reason, method, path)
         if self._on_wait is not None:
-            self._on_wait(WaitEvent(method, path, wait.scope, wait.seconds))
+            self._on_wait(WaitEvent(method, path, wait.reason, wait.seconds))
 
     def granted(self, waited_seconds: float) -> None:
         with self._lock:
@@ -101,7 +104,7 @@ class _Recorder:
 
     def refused(
         self, method: str, path: str, refusal: Refusal, max_pause: float | None, max_wait: float | None
-    ) -> RateLimitPauseError:
+    ) -> RateLimitRefusedError:
         """Count and log a refusal; the error to raise."""
         with self._lock:
             self._refused += 1
@@ -161,12 +164,24 @@ class _Recorder:
 
 
 class SyncLimiter(Protocol):
+    """What the sync client needs of a limiter (both shipped limiters are one): ``acquire`` before a
+    request, then ``observe`` its response or ``cancel`` a request never sent; ``stats()`` and ``reset()``
+    for the user (``front.limiter.stats()``)."""
+
     def acquire(self, method: str, path: str, timeout: float | None = None) -> Permit: ...
     def observe(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None: ...
     def cancel(self, permit: Permit) -> None: ...
+    def stats(self) -> LimiterStats: ...
+    def reset(self) -> None: ...
 
 
 class AsyncLimiter(Protocol):
+    """The same for the asyncio client; ``reset_async()`` beside ``reset()`` (which may block briefly: one
+    Redis round trip for a ``RedisLimiter``)."""
+
     async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit: ...
     async def observe_async(self, permit: Permit, status_code: int, headers: Mapping[str, str]) -> None: ...
     async def cancel_async(self, permit: Permit) -> None: ...
+    def stats(self) -> LimiterStats: ...
+    def reset(self) -> None: ...
+    async def reset_async(self) -> None: ...

@@ -1,5 +1,8 @@
 """The limiter's decisions, as plain code: no threads, no sleeping, no I/O, no clock of its own.
 
+What they read and write is a ``LimiterState`` (``state``: the fields and their JSON form); what a response
+says arrives parsed (``headers``). This module holds only the decisions and the values they return.
+
 Every entry point takes ``now`` (seconds on whatever clock the shell uses: ``time.monotonic`` in process,
 Redis' ``TIME`` for the shared backend) and returns a decision. The shells (``local``, ``redis_backend``)
 only store the state, read the clock and wait.
@@ -16,7 +19,8 @@ limit``.
 Headers also move ``window_end`` (``X-RateLimit-Reset``) and ``limit`` (``X-RateLimit-Limit``, lower or
 higher than configured, whenever it changes; a response to a permit older than the one that taught the
 current limit cannot undo it). Until the first headers arrive only one request (the *probe*) is in flight,
-so a plan with a lower limit than the default is learnt before a burst.
+so a plan with a lower limit than the default is learnt before a burst (unless ``policy.probe_first`` is
+off: a limit that is the same for every company).
 
 *Tiers*: a sliding log per tier: at most ``requests`` requests in any ``per_seconds`` (+ margin) interval,
 which never exceeds a fixed-window or token-bucket server counting the same rate. A request reaches Front at
@@ -55,34 +59,17 @@ its slot is not left unused.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from front_client.errors import parse_retry_after
+from front_client.limiter.headers import RateHeaders
 from front_client.limiter.policy import RateLimitPolicy
+from front_client.limiter.state import LimiterState
 from front_client.tiers import Tier, normalize_tier
 
-__all__ = [
-    "STATE_SCHEMA",
-    "Budget",
-    "LimiterCore",
-    "LimiterState",
-    "Permit",
-    "RateHeaders",
-    "Refusal",
-    "UnreadableState",
-    "Wait",
-    "normalize_tier",
-    "parse_rate_headers",
-]
+__all__ = ["Budget", "LimiterCore", "Permit", "Refusal", "Wait"]
 
 _MIN_WAIT = 1e-4
-# The version of ``LimiterState.to_json``'s layout, stored next to it (a shared backend's job): a state of
-# another schema is not read. Adding, removing or retyping a field means a new schema.
-STATE_SCHEMA = 1
 
 
 def _remove(values: list[float], value: float) -> bool:
@@ -90,53 +77,6 @@ def _remove(values: list[float], value: float) -> bool:
         values.remove(value)
         return True
     return False
-
-
-@dataclass(frozen=True)
-class RateHeaders:
-    """What a response says about the budget; ``reset_in`` / ``retry_after`` are seconds from receipt."""
-
-    limit: int | None = None
-    remaining: int | None = None
-    reset_in: float | None = None
-    retry_after: float | None = None
-    tier: str | None = None
-
-
-def _float(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        result = float(value.strip())
-    except ValueError:
-        return None
-    return result if math.isfinite(result) else None
-
-
-def parse_rate_headers(headers: Mapping[str, str], wall_now: float) -> RateHeaders:
-    """Parse ``X-RateLimit-*``, ``Retry-After`` (seconds, fractional allowed, or an HTTP date:
-    ``front_client.errors.parse_retry_after``, relative to ``wall_now``) and ``X-Front-Tier`` (as sent,
-    stripped: ``LimiterCore.observe`` matches it to the table). ``X-RateLimit-Reset`` is a UNIX timestamp
-    (parsed as a float; milliseconds are recognised); it is returned relative to ``wall_now`` so the caller's
-    clock need not be wall time."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    limit = _float(lower.get("x-ratelimit-limit"))
-    remaining = _float(lower.get("x-ratelimit-remaining"))
-    reset = _float(lower.get("x-ratelimit-reset"))
-    reset_in: float | None = None
-    if reset is not None:
-        if reset > 1e11:  # milliseconds
-            reset /= 1000.0
-        reset_in = reset - wall_now if reset > 1e8 else reset  # a small number is already relative
-    retry_after = parse_retry_after(lower.get("retry-after"), wall_now)
-    tier = lower.get("x-front-tier")
-    return RateHeaders(
-        limit=int(limit) if limit is not None and limit >= 1 else None,
-        remaining=max(0, int(remaining)) if remaining is not None else None,
-        reset_in=reset_in,
-        retry_after=retry_after,
-        tier=tier.strip() if tier and tier.strip() else None,
-    )
 
 
 @dataclass(frozen=True)
@@ -153,13 +93,14 @@ class Permit:
 
 @dataclass(frozen=True)
 class Wait:
-    """Not yet: try again in ``seconds``. ``poll`` means the end depends on an event elsewhere (another
-    request's response), so a shell that cannot be woken should retry sooner. ``holds_global``: the waiter
-    may still be sent in the current global window, so it counts as ``ahead`` of later waiters there
-    (False when its tier keeps it back until the window is over)."""
+    """Not yet: try again in ``seconds``; ``reason`` says what is waited for, as a phrase for logs and
+    ``WaitEvent`` ("global", "tier 2 pause (429)", ...). ``poll`` means the end depends on an event
+    elsewhere (another request's response), so a shell that cannot be woken should retry sooner.
+    ``holds_global``: the waiter may still be sent in the current global window, so it counts as ``ahead``
+    of later waiters there (False when its tier keeps it back until the window is over)."""
 
     seconds: float
-    scope: str
+    reason: str
     poll: bool = False
     holds_global: bool = True
 
@@ -194,88 +135,6 @@ class Budget:
     tier_paused_for: dict[str, float]
 
 
-@dataclass
-class LimiterState:
-    """Everything the decisions depend on; JSON-serialisable so a shared backend can store it."""
-
-    limit: int
-    limit_seq: int = -1
-    known: bool = False
-    synced: bool = False
-    probe_until: float | None = None
-    window_end: float | None = None
-    window_first_seq: int = 0
-    next_seq: int = 0
-    granted: int = 0
-    outside: int = 0
-    paused_until: float = 0.0
-    tier_sent: dict[str, list[float]] = field(default_factory=dict)
-    tier_inflight: dict[str, list[float]] = field(default_factory=dict)
-    tier_paused: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, raw: str | bytes) -> LimiterState:
-        """The state ``to_json`` wrote (schema ``STATE_SCHEMA``); ``UnreadableState`` for anything else:
-        not JSON, an unknown or missing field (another layout), a value of the wrong type or not finite."""
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise UnreadableState(f"not JSON ({exc})") from None
-        if not isinstance(data, dict):
-            raise UnreadableState(f"a JSON {type(data).__name__}, not an object")
-        unknown = sorted(set(data) - _STATE_FIELDS)
-        if unknown:
-            raise UnreadableState(f"unknown field(s) {', '.join(map(repr, unknown))}")
-        for name, value in data.items():
-            if not _STATE_CHECKS[name](value):
-                raise UnreadableState(f"field {name!r} has an unusable value {value!r:.60}")
-        if "limit" not in data:
-            raise UnreadableState("no 'limit'")
-        return cls(**data)
-
-
-class UnreadableState(ValueError):
-    """A stored ``LimiterState`` this client cannot read (garbage, another schema): the shell replaces it."""
-
-
-def _is_int(value: object) -> bool:
-    return type(value) is int
-
-
-def _is_number(value: object) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
-
-
-def _is_times(value: object) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, list) and all(map(_is_number, v)) for k, v in value.items()
-    )
-
-
-_STATE_CHECKS: dict[str, Any] = {
-    "limit": lambda v: _is_int(v) and v >= 1,
-    "limit_seq": _is_int,
-    "known": lambda v: type(v) is bool,
-    "synced": lambda v: type(v) is bool,
-    "probe_until": lambda v: v is None or _is_number(v),
-    "window_end": lambda v: v is None or _is_number(v),
-    "window_first_seq": _is_int,
-    "next_seq": _is_int,
-    "granted": lambda v: _is_int(v) and v >= 0,
-    "outside": lambda v: _is_int(v) and v >= 0,
-    "paused_until": _is_number,
-    "tier_sent": _is_times,
-    "tier_inflight": _is_times,
-    "tier_paused": lambda v: (
-        isinstance(v, dict) and all(isinstance(k, str) and _is_number(t) for k, t in v.items())
-    ),
-}
-_STATE_FIELDS = frozenset(_STATE_CHECKS)
-
-
 class LimiterCore:
     """The decisions over one ``LimiterState``. Not thread-safe: the shell serialises calls."""
 
@@ -285,7 +144,9 @@ class LimiterCore:
 
     @staticmethod
     def initial_state(policy: RateLimitPolicy) -> LimiterState:
-        return LimiterState(limit=policy.global_limit, known=not policy.learn_from_headers)
+        return LimiterState(
+            limit=policy.global_limit, known=not (policy.learn_from_headers and policy.probe_first)
+        )
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _tier(self, name: str | None) -> Tier | None:
@@ -409,7 +270,7 @@ class LimiterCore:
             # it must not keep a later untiered request out of that slot.
             holds_global = now + tier_wait < s.window_end + policy.reset_margin_seconds
             return Wait(
-                max(_MIN_WAIT, longest.seconds), longest.scope, any(w.poll for w in waits), holds_global
+                max(_MIN_WAIT, longest.seconds), longest.reason, any(w.poll for w in waits), holds_global
             )
 
         permit = Permit(s.next_seq, method, path, None if tier is None else tier.name, now, probe)

@@ -16,8 +16,8 @@ logic itself is one generator (``_steps``) driven by a sync and an async driver 
 they block.
 
 A 429 pause with more than ``max_pause`` seconds left, or any wait longer than ``max_wait``, is not waited:
-the core answers a ``Refusal`` and the caller gets ``RateLimitPauseError`` (``RateLimitWaitError``) at
-once, also a caller that was already queued when the 429 came.
+the core answers a ``Refusal`` and the caller gets ``RateLimitPauseError`` (``RateLimitWaitError``; both
+are ``RateLimitRefusedError``) at once, also a caller that was already queued when the 429 came.
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import cast
 
 from front_client.limiter.base import DEFAULT_MAX_PAUSE, LimiterStats, WaitHook, _Recorder, check_max_pause
-from front_client.limiter.core import LimiterCore, Permit, Refusal, Wait, parse_rate_headers
+from front_client.limiter.core import LimiterCore, Permit, Refusal, Wait
 from front_client.limiter.errors import LimiterTimeout
+from front_client.limiter.headers import parse_rate_headers
 from front_client.limiter.policy import RateLimitPolicy
 
 __all__ = ["InProcessLimiter"]
@@ -118,8 +119,13 @@ class InProcessLimiter:
     ``max_wait`` (seconds, default ``None``: no cap): the longest wait of any kind (a spent window, a busy
     tier, a pause) a request accepts; a longer one raises
     :class:`~front_client.limiter.errors.RateLimitWaitError` at once. It bounds each wait the budget
-    announces, not a place in a long queue (bound that with ``acquire(timeout=...)``). The client's default
+    announces, not a place in a long queue (bound that with ``acquire_timeout``). The client's default
     limiter gets ``min(max_retry_after, max_total_wait)``.
+
+    ``acquire_timeout`` (seconds, default ``None``: none): the longest a request waits in this limiter in
+    all (its place in a queue of other waiters included); then ``acquire`` raises
+    :class:`~front_client.limiter.errors.LimiterTimeout` and the request is not sent. ``acquire(...,
+    timeout=...)`` overrides it for one call.
 
     ``reset()`` forgets what responses taught (limit, window, 429 pauses): the way out of a state you know
     to be wrong.
@@ -136,10 +142,12 @@ class InProcessLimiter:
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         max_pause: float | None = DEFAULT_MAX_PAUSE,
         max_wait: float | None = None,
+        acquire_timeout: float | None = None,
     ) -> None:
         self.policy = policy if policy is not None else RateLimitPolicy()
         self.max_pause = check_max_pause(max_pause)
         self.max_wait = check_max_pause(max_wait, "max_wait")
+        self.acquire_timeout = check_max_pause(acquire_timeout, "acquire_timeout")
         self._core = LimiterCore(self.policy)
         self._clock, self._wall_clock = clock, wall_clock
         self._sleep, self._async_sleep = sleep, async_sleep
@@ -247,7 +255,7 @@ class InProcessLimiter:
             if seconds <= 0:
                 self._recorder.timed_out()
                 raise LimiterTimeout(
-                    f"{waiter.method} {waiter.path}: no budget within {timeout}s (waiting for {wait.scope})"
+                    f"{waiter.method} {waiter.path}: no budget within {timeout}s (waiting for {wait.reason})"
                 )
             if not announced:
                 announced = True
@@ -270,9 +278,10 @@ class InProcessLimiter:
 
     # -- public API --------------------------------------------------------------------------------------
     def acquire(self, method: str, path: str, timeout: float | None = None) -> Permit:
-        """Block this thread until ``method path`` may be sent. Raises ``LimiterTimeout``."""
+        """Block this thread until ``method path`` may be sent. Raises ``LimiterTimeout`` after ``timeout``
+        seconds (default: ``acquire_timeout``)."""
         waiter = _ThreadWaiter(method.upper(), path, self._tier_name(method, path))
-        steps = self._steps(waiter, timeout)
+        steps = self._steps(waiter, self.acquire_timeout if timeout is None else timeout)
         try:
             seconds = next(steps)
             while True:
@@ -285,9 +294,10 @@ class InProcessLimiter:
             raise
 
     async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit:
-        """Wait (without blocking the loop) until ``method path`` may be sent. Raises ``LimiterTimeout``."""
+        """Wait (without blocking the loop) until ``method path`` may be sent. Raises ``LimiterTimeout``
+        after ``timeout`` seconds (default: ``acquire_timeout``)."""
         waiter = _AsyncWaiter(method.upper(), path, self._tier_name(method, path))
-        steps = self._steps(waiter, timeout)
+        steps = self._steps(waiter, self.acquire_timeout if timeout is None else timeout)
         try:
             seconds = next(steps)
             while True:

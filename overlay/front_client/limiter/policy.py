@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from front_client.tiers import Tier, TierTable, load_tier_table
 
@@ -27,8 +28,10 @@ class RateLimitPolicy:
       instant before it) rather than from the permit: safe whatever the latency; costs one response
       latency of spacing per tiered request when a tier is saturated. ``inflight_timeout_seconds``: a
       permit never observed stops occupying its tier slot after this long.
-    - ``probe_timeout_seconds``: before the first headers arrive only one request is sent (to learn the real
-      limit); if its response does not come back within this time another one may go.
+    - ``probe_first``: before the first headers arrive only one request is sent, to learn the real limit
+      (plans differ: 50, 100, 200 per minute); ``probe_timeout_seconds``: if its response does not come
+      back within this time another one may go. ``False`` when the limit is the same for every company
+      (``partner_app()``): the first burst goes at once; the headers still correct the limit.
     - ``default_retry_after``: the pause after a 429 that has no ``Retry-After``.
 
     Headers are evidence, not orders: no single response can stop the limiter for long.
@@ -51,10 +54,19 @@ class RateLimitPolicy:
     tier_count_from_response: bool = True
     inflight_timeout_seconds: float = 60.0
     learn_from_headers: bool = True
+    probe_first: bool = True
     probe_timeout_seconds: float = 10.0
     default_retry_after: float = 1.0
     max_reset_windows: float = 2.0
     pause_ceiling_seconds: float = 3600.0
+
+    @classmethod
+    def partner_app(cls, **overrides: Any) -> RateLimitPolicy:
+        """The budget of a partner app's OAuth installation: 120 requests per minute per company, apart
+        from the company's own (plan) budget. Source: https://dev.frontapp.com/docs/rate-limiting, "Partner
+        rate limits" (checked 2026-12). Being the same for every company, it is not probed first
+        (``probe_first=False``); the headers still adapt it if Front answers otherwise."""
+        return cls(**{"global_limit": 120, "window_seconds": 60.0, "probe_first": False, **overrides})
 
     def __post_init__(self) -> None:
         if self.global_limit < 1:

@@ -1,37 +1,21 @@
-"""The Redis shell: one company budget shared by many processes and hosts.
+"""The Redis shell: one budget shared by many processes and hosts.
 
 The state is the same ``LimiterState`` the in-process shell keeps, stored as JSON in one Redis hash; every
-decision is the same ``LimiterCore`` code, run as an optimistic transaction:
+decision is the same ``LimiterCore`` code, run as an optimistic transaction (``redis_store``: a read with
+Redis' ``TIME`` when needed, the core's decision, a compare-and-set). So the decisions exist once, in
+Python, instead of a second copy in Lua; Redis only guarantees atomicity. Within a process, calls on one
+key are serialised (a ``threading.Lock`` for threads, an ``asyncio.Lock`` per loop for tasks) so
+compare-and-set conflicts happen only between processes.
 
-1. a read-only Lua script returns Redis' ``TIME`` (the shared clock), the state and its version;
-2. the core decides locally;
-3. a compare-and-set Lua script stores the new state only if the version is unchanged (else: go to 1).
-
-So the decisions exist once, in Python, instead of a second copy in Lua; Redis only guarantees atomicity.
-Within a process, calls are serialised (a ``threading.Lock`` for threads, an ``asyncio.Lock`` per loop for
-tasks) so compare-and-set conflicts happen only between processes.
-
-Keys: ``{key_prefix}:{namespace}``, where the namespace is the user's ``company_key`` or ``sha256(token)``
-truncated to 16 hex digits: the raw token never reaches Redis.
-
-Connections: from ``url``, or the given ``client`` (a sync ``redis.Redis``). Async callers need a
-``redis.asyncio`` client bound to their event loop (one per loop): it is made from the same connection
-settings as the sync one (``url``, or the given client's host / port / unix path, db, credentials, TLS and
-timeouts), so sync and async callers always share one Redis and one budget. ``async_client=`` gives it
-explicitly instead; a ``client`` whose settings cannot be carried over (Sentinel, a cluster, a custom
-connection class) is refused at construction unless ``async_client`` is given (``False``: sync use only).
-
-Stored state, in one hash: ``s`` the state (``LimiterState.to_json``), ``f`` its schema (``STATE_SCHEMA``;
-absent in a state written before the field existed, which has the same layout), ``v`` a compare-and-set
-counter. The schema is kept out of the JSON so that clients released before it can still read what this
-one writes. A state this client cannot read (garbage, another schema from a newer client during a rolling
-upgrade, an unknown field, a non-integer counter) is replaced by a fresh one, which probes the budget
-again as at start-up (never "unlimited"), with one warning; a readable state whose times are out of bounds
-(a pause of years, from a client before the bounds) is brought within them by the core.
+Keys: ``{key_prefix}:{namespace}``: ``company:<company_key>``, ``installation:<name>`` (a partner app's
+OAuth installation: its own budget, ``for_installation``) or ``token:`` and ``sha256(token)`` truncated to
+16 hex digits: the raw token never reaches Redis. Connections (``redis_connections``): from ``url``, or the
+given ``client``; limiters made by ``for_installation`` share them.
 
 Writes: a decision that takes nothing (a wait, a refusal) writes nothing, so refused callers do not keep
-the key alive: it expires ``max(1 h, 10 windows)`` after the last request that was sent. ``reset()``
-writes a fresh state (the way out of a state known to be wrong, for every process sharing it).
+the key alive: it expires ``key_ttl`` seconds (default ``max(1 h, 10 windows)``) after the last request
+that was sent; an idle installation's key is gone after that. ``reset()`` writes a fresh state (the way
+out of a state known to be wrong, for every process sharing it).
 
 Redis unreachable: ``acquire`` raises ``LimiterBackendError`` (the request is not sent). ``observe`` and
 ``cancel`` log the error instead of raising, because the response already exists; the next ``acquire``
@@ -54,18 +38,15 @@ only provides atomicity (two short scripts: read with ``TIME``, compare-and-set)
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import inspect
+import copy
 import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import redis
-import redis.asyncio
-from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from front_client.limiter.base import (
@@ -76,143 +57,27 @@ from front_client.limiter.base import (
     check_max_pause,
     logger,
 )
-from front_client.limiter.core import (
-    STATE_SCHEMA,
-    Budget,
-    LimiterCore,
-    LimiterState,
-    Permit,
-    Refusal,
-    UnreadableState,
-    Wait,
-    parse_rate_headers,
-)
+from front_client.limiter.core import LimiterCore, Permit, Refusal, Wait
 from front_client.limiter.errors import LimiterBackendError, LimiterTimeout
+from front_client.limiter.headers import parse_rate_headers
 from front_client.limiter.policy import RateLimitPolicy
+from front_client.limiter.redis_connections import AsyncClientOption, RedisConnections
+from front_client.limiter.redis_store import KeyStore, Read, namespace_for
 
 __all__ = ["RedisLimiter", "namespace_for"]
 
 T = TypeVar("T")
 
-_READ = """
-local t = redis.call('TIME')
-local v = redis.call('HGET', KEYS[1], 'v')
-local s = redis.call('HGET', KEYS[1], 's')
-local f = redis.call('HGET', KEYS[1], 'f')
-return {t[1], t[2], v or '', s or '', f or ''}
-"""
-
-_CAS = """
-local v = redis.call('HGET', KEYS[1], 'v')
-if (v or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3], 'f', ARGV[5])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1
-"""
-
-_MAX_ATTEMPTS = 200
-
-AsyncClientOption = redis.asyncio.Redis | Callable[[], redis.asyncio.Redis] | Literal[False] | None
-
-# The asyncio twin of each connection class whose settings mean the same in both libraries.
-_ASYNC_CONNECTION: Mapping[type[Any], type[Any]] = {
-    redis.Connection: redis.asyncio.Connection,
-    redis.SSLConnection: redis.asyncio.SSLConnection,
-    redis.UnixDomainSocketConnection: redis.asyncio.UnixDomainSocketConnection,
-}
-# Connection settings carried over to the asyncio client (plus the ``ssl_*`` ones its SSL class takes).
-# The rest are objects of the sync library (retry policy, callbacks, parser, pool handlers) or internal
-# bookkeeping: redis.asyncio's own defaults stand in for them.
-_PORTABLE = frozenset(
-    {
-        "host",
-        "port",
-        "path",
-        "db",
-        "username",
-        "password",
-        "credential_provider",
-        "client_name",
-        "lib_name",
-        "lib_version",
-        "protocol",
-        "encoding",
-        "encoding_errors",
-        "decode_responses",
-        "socket_timeout",
-        "socket_connect_timeout",
-        "socket_keepalive",
-        "socket_read_size",
-        "retry_on_timeout",
-        "health_check_interval",
-    }
-)
-_ASYNC_SSL_OPTIONS = frozenset(
-    name
-    for name in inspect.signature(redis.asyncio.SSLConnection.__init__).parameters
-    if name.startswith("ssl_")
-)
-
-
-def _async_connection_settings(client: redis.Redis) -> tuple[type[Any], dict[str, Any]]:
-    """The asyncio connection class and settings reaching the same server as ``client``; ValueError if
-    they cannot be told (a Sentinel or cluster client, a custom connection class, an unportable option)."""
-    pool = getattr(client, "connection_pool", None)
-    connection_class = getattr(pool, "connection_class", None)
-    async_class = _ASYNC_CONNECTION.get(connection_class) if isinstance(connection_class, type) else None
-    if not isinstance(pool, redis.ConnectionPool) or async_class is None:
-        name = getattr(connection_class, "__name__", type(pool).__name__)
-        raise ValueError(
-            f"RedisLimiter(client=...): cannot make an asyncio client reaching the same Redis as this "
-            f"client (connection class {name}); pass async_client=redis.asyncio.Redis(...) (or a function "
-            "making one per event loop), or async_client=False if the limiter is only used synchronously"
-        )
-    given: Mapping[str, Any] = pool.connection_kwargs
-    settings = {k: v for k, v in given.items() if k in _PORTABLE}
-    options = given.get("socket_keepalive_options")
-    if isinstance(options, Mapping):
-        settings["socket_keepalive_options"] = options
-    for name, value in given.items():
-        if not name.startswith("ssl_"):
-            continue
-        if name in _ASYNC_SSL_OPTIONS:
-            settings[name] = value
-        elif value:  # e.g. OCSP validation: dropping it would weaken TLS silently
-            raise ValueError(
-                f"RedisLimiter(client=...): redis.asyncio has no {name}; pass async_client= explicitly"
-            )
-    return async_class, settings
-
-
-def _describe(client: redis.Redis) -> str:
-    """Where a sync client connects, as a URL without credentials (for error messages)."""
-    pool = getattr(client, "connection_pool", None)
-    settings: Mapping[str, Any] = getattr(pool, "connection_kwargs", None) or {}
-    db = settings.get("db", 0)
-    if "path" in settings:
-        return f"unix://{settings['path']}?db={db}"
-    if "host" not in settings:
-        return f"the given {type(client).__name__} client"
-    connection_class = getattr(pool, "connection_class", None)
-    tls = isinstance(connection_class, type) and issubclass(connection_class, redis.SSLConnection)
-    return f"{'rediss' if tls else 'redis'}://{settings['host']}:{settings.get('port', 6379)}/{db}"
-
-
-def namespace_for(*, company_key: str | None = None, token: str | None = None) -> str:
-    """The key namespace: the company key as given, or a truncated sha256 of the token."""
-    if (company_key is None) == (token is None):
-        raise ValueError("give exactly one of company_key or token")
-    if company_key is not None:
-        if not company_key:
-            raise ValueError("company_key must not be empty")
-        return f"company:{company_key}"
-    assert token is not None
-    return "token:" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
-
 
 @dataclass(frozen=True)
 class _Txn:
+    """One look at the budget. A wait decided on the state this process remembers may be slept without a
+    read if that state arrived at or after ``believed_since`` (monotonic; ``None``, the first look:
+    whenever). So a stale memory costs at most one ``max_sleep``, and a look never repeats on an unchanged
+    memory alone."""
+
     fn: Callable[[LimiterCore, float], Any]
+    believed_since: float | None
 
 
 @dataclass(frozen=True)
@@ -224,21 +89,6 @@ def _reset(core: LimiterCore, _now: float) -> None:
     core.reset()
 
 
-@dataclass(frozen=True)
-class _Read:
-    """One read of the shared state: the core over it, Redis' clock, the version to compare-and-set, and
-    why the stored state could not be used (``None``: it could), in which case it is replaced."""
-
-    core: LimiterCore
-    now: float
-    version: str
-    unreadable: str | None
-
-
-def _text(value: bytes | str | int) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
 def _always(_result: object) -> bool:
     return True
 
@@ -247,21 +97,24 @@ def _took_a_permit(result: object) -> bool:
     return isinstance(result, Permit)
 
 
-@dataclass(frozen=True)
-class _AsyncBinding:
-    client: redis.asyncio.Redis
-    lock: asyncio.Lock
-    read: AsyncScript
-    cas: AsyncScript
-    owned: bool = True  # made here (closed by ``aclose``), not given by the caller
+def _never(_result: object) -> bool:
+    return False
+
+
+def _is_a_wait(result: object) -> bool:
+    return isinstance(result, Wait)
 
 
 class RedisLimiter:
     """A limiter whose budget lives in Redis. Same API as ``InProcessLimiter``.
 
+    The budget's key: exactly one of ``company_key`` (a name of yours for the company), ``token`` (its API
+    token, hashed) or ``installation`` (a partner app's OAuth installation, see ``for_installation``).
+
     ``clock`` measures the caller's timeouts; decisions use Redis' clock. ``poll_interval`` bounds a wait
     whose end depends on another process (the first response), ``max_sleep`` any wait (so a limit raised by
-    another process is noticed).
+    another process is noticed). ``key_ttl``: seconds after the last request sent that the key expires
+    (default ``max(3600, 10 windows)``; at least one window).
 
     ``client``: a sync ``redis.Redis`` to use instead of ``url``; async callers then reach the same server
     through a ``redis.asyncio`` client made from its settings, or through ``async_client``: a
@@ -273,7 +126,8 @@ class RedisLimiter:
     that would wait longer than this for a 429 pause (seen by any process sharing the budget) is not sent:
     ``acquire`` raises ``RateLimitPauseError`` (a ``RateLimitError`` with ``retry_after`` = the time left
     and the scope / tier) at once instead of sleeping. ``max_wait`` (default ``None``: no cap): the same
-    for a wait of any kind (``RateLimitWaitError``).
+    for a wait of any kind (``RateLimitWaitError``). ``acquire_timeout`` (default ``None``): the longest a
+    request waits in all, then ``LimiterTimeout``.
 
     ``reset()`` / ``reset_async()`` replace the shared state by a fresh one (for every process).
     """
@@ -284,6 +138,7 @@ class RedisLimiter:
         *,
         company_key: str | None = None,
         token: str | None = None,
+        installation: str | None = None,
         policy: RateLimitPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -298,180 +153,120 @@ class RedisLimiter:
         async_client: AsyncClientOption = None,
         max_pause: float | None = DEFAULT_MAX_PAUSE,
         max_wait: float | None = None,
+        acquire_timeout: float | None = None,
+        key_ttl: float | None = None,
     ) -> None:
         self.policy = policy if policy is not None else RateLimitPolicy()
-        self.key = f"{key_prefix}:{namespace_for(company_key=company_key, token=token)}"
+        namespace = namespace_for(company_key=company_key, token=token, installation=installation)
         self.max_pause = check_max_pause(max_pause)
         self.max_wait = check_max_pause(max_wait, "max_wait")
-        self._url = url
-        self._where = self._safe_url() if client is None else _describe(client)
-        self._socket_timeout = socket_timeout
-        self._async_factory = self._async_client_factory(client, async_client)
+        self.acquire_timeout = check_max_pause(acquire_timeout, "acquire_timeout")
+        window = self.policy.window_seconds
+        self.key_ttl = max(3600.0, 10 * window) if key_ttl is None else key_ttl
+        if not self.key_ttl >= window:
+            raise ValueError(f"key_ttl must be at least one window ({window:g} s), got {key_ttl!r}")
+        self._key_prefix = key_prefix
         self._clock, self._wall_clock = clock, wall_clock
         self._sleep, self._async_sleep = sleep, async_sleep
         self._poll_interval, self._max_sleep = poll_interval, max_sleep
-        self._ttl_ms = int(max(3600.0, 10 * self.policy.window_seconds) * 1000)
-        self._owns_redis = client is None  # a client the caller passed stays theirs to close
-        self._redis: redis.Redis = (
-            client
-            if client is not None
-            else redis.Redis.from_url(
-                url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
-            )
-        )
-        self._read = self._redis.register_script(_READ)
-        self._cas = self._redis.register_script(_CAS)
+        self._on_wait = on_wait
+        self._connections = RedisConnections(url, client, async_client, socket_timeout)
+        self._owns_connections = True
+        self._own_key(f"{key_prefix}:{namespace}")
+
+    def _own_key(self, key: str) -> None:
+        """What belongs to this limiter alone: its key, its transactions' state, its locks and counters."""
+        self.key = key
+        self._store = KeyStore(key, self.policy, self.key_ttl)
         self._sync_lock = threading.Lock()
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncBinding] = (
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
-        self._recorder = _Recorder(on_wait)
-        self._last_budget: Budget | None = None
-        self._background: set[asyncio.Future[None]] = set()
+        self._recorder = _Recorder(self._on_wait)
+        self._connections.limiters[key] = self
 
-    # -- the transaction, shared by both drivers ---------------------------------------------------------
-    def _begin(self, raw: list[Any]) -> _Read:
-        seconds, micros, version, state, schema = raw
-        now = int(seconds) + int(micros) / 1e6
-        version, schema = (_text(value) for value in (version, schema))
-        unreadable: str | None = None
-        loaded: LimiterState | None = None
-        if version and not (version.isascii() and version.isdigit()):
-            unreadable = f"a version counter {version[:40]!r} that is not an integer"
-        elif schema not in ("", str(STATE_SCHEMA)):
-            unreadable = f"schema {schema[:40]!r}; this client reads schema {STATE_SCHEMA}"
-        elif state:
-            try:
-                loaded = LimiterState.from_json(state)
-            except UnreadableState as exc:
-                unreadable = str(exc)
-        if loaded is None:
-            loaded = LimiterCore.initial_state(self.policy)
-        return _Read(LimiterCore(self.policy, loaded), now, version, unreadable)
-
-    def _commit_args(self, read: _Read) -> list[str | int]:
-        following = 1 if read.unreadable is not None else int(read.version or "0") + 1
-        return [read.version, str(following), read.core.state.to_json(), self._ttl_ms, STATE_SCHEMA]
-
-    def _committed(self, read: _Read) -> None:
-        self._last_budget = read.core.budget(read.now)
-        if read.unreadable is not None:
-            logger.warning(
-                "Redis key %s held a rate-limit state this client cannot read (%s): replaced by a fresh "
-                "state, which learns the budget again from the next response",
-                self.key,
-                read.unreadable,
-            )
-
-    def _async_client_factory(
-        self, client: redis.Redis | None, async_client: AsyncClientOption
-    ) -> Callable[[], tuple[redis.asyncio.Redis, bool]] | None:
-        """How to get the asyncio client of a loop: (client, made here). ``None``: sync use only."""
-        if client is not None and not isinstance(client, redis.Redis):
-            raise TypeError(
-                f"RedisLimiter(client=...) takes a sync redis.Redis, not {type(client).__name__}; "
-                "give an asyncio client as async_client="
-            )
-        if async_client is False:
-            return None
-        if isinstance(async_client, redis.asyncio.Redis):
-            given = async_client
-            return lambda: (given, False)
-        if async_client is not None:
-            make = async_client
-            return lambda: (make(), True)
-        if client is None:
-            url, timeout = self._url, self._socket_timeout
-            return lambda: (
-                redis.asyncio.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout),
-                True,
-            )
-        async_class, settings = _async_connection_settings(client)
-        max_connections = client.connection_pool.max_connections
-
-        def derived() -> tuple[redis.asyncio.Redis, bool]:
-            pool = redis.asyncio.ConnectionPool(
-                connection_class=async_class, max_connections=max_connections, **settings
-            )
-            return redis.asyncio.Redis.from_pool(pool), True
-
-        return derived
+    def for_installation(self, installation: str) -> RedisLimiter:
+        """The limiter of one installation of a partner app (one Front company's OAuth budget): this
+        limiter's Redis connections, policy and settings, the key ``{key_prefix}:installation:<name>``.
+        The same object for the same name while it is in use; close only the limiter you constructed."""
+        key = f"{self._key_prefix}:{namespace_for(installation=installation)}"
+        existing: RedisLimiter | None = self._connections.limiters.get(key)
+        if existing is not None:
+            return existing
+        sibling = copy.copy(self)
+        sibling._owns_connections = False
+        sibling._own_key(key)
+        return sibling
 
     def _unreachable(self, exc: Exception) -> LimiterBackendError:
         return LimiterBackendError(
-            f"Redis rate-limit backend unavailable ({self._where}): {exc}; not sending unlimited"
+            f"Redis rate-limit backend unavailable ({self._connections.where}): {exc}; not sending unlimited"
         )
 
-    def _safe_url(self) -> str:
-        scheme, sep, rest = self._url.partition("://")
-        return f"{scheme}{sep}{rest.rpartition('@')[2]}"  # never print a password
-
-    def _update(self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool] = _always) -> T:
-        """Run ``fn`` on the stored state and store the result atomically (retried on a conflict);
-        ``write(result)`` False: nothing to store (unless the stored state had to be replaced)."""
+    # -- the two drivers of a transaction ----------------------------------------------------------------
+    def _update(
+        self,
+        fn: Callable[[LimiterCore, float], T],
+        write: Callable[[T], bool] = _always,
+        believe: Callable[[T], bool] = _never,
+        believed_since: float | None = None,
+    ) -> T:
+        connections, key = self._connections, [self.key]
         with self._sync_lock:
+            run = self._store.run(fn, write, believe, believed_since)
             try:
-                for _ in range(_MAX_ATTEMPTS):
-                    read = self._begin(self._read(keys=[self.key]))
-                    result = fn(read.core, read.now)
-                    if read.unreadable is None and not write(result):
-                        self._last_budget = read.core.budget(read.now)
-                        return result
-                    if self._cas(keys=[self.key], args=self._commit_args(read)):
-                        self._committed(read)
-                        return result
+                call = next(run)
+                while True:
+                    if isinstance(call, Read):
+                        call = run.send(connections.read(keys=key))
+                    else:
+                        call = run.send(connections.cas(keys=key, args=call.args))
+            except StopIteration as done:
+                return cast(T, done.value)
             except RedisError as exc:
                 raise self._unreachable(exc) from exc
-        raise LimiterBackendError(f"Redis key {self.key}: too much contention")
-
-    def _async_binding(self) -> _AsyncBinding:
-        """redis.asyncio connections belong to one loop: one client (and lock) per running loop."""
-        loop = asyncio.get_running_loop()
-        binding = self._async.get(loop)
-        if binding is None:
-            if self._async_factory is None:
-                raise TypeError(
-                    "this RedisLimiter was made with async_client=False: it serves sync callers only; "
-                    "pass async_client= (or a client whose settings can be carried over) for asyncio"
-                )
-            client, owned = self._async_factory()
-            binding = _AsyncBinding(
-                client, asyncio.Lock(), client.register_script(_READ), client.register_script(_CAS), owned
-            )
-            self._async[loop] = binding
-        return binding
 
     async def _update_async(
-        self, fn: Callable[[LimiterCore, float], T], write: Callable[[T], bool] = _always
+        self,
+        fn: Callable[[LimiterCore, float], T],
+        write: Callable[[T], bool] = _always,
+        believe: Callable[[T], bool] = _never,
+        believed_since: float | None = None,
     ) -> T:
-        binding = self._async_binding()
-        read_script, cas = binding.read, binding.cas
-        async with binding.lock:
+        scripts, key = self._connections.for_running_loop(), [self.key]
+        loop = asyncio.get_running_loop()
+        lock = self._async_locks.get(loop)
+        if lock is None:
+            lock = self._async_locks[loop] = asyncio.Lock()
+        async with lock:
+            run = self._store.run(fn, write, believe, believed_since)
             try:
-                for _ in range(_MAX_ATTEMPTS):
-                    read = self._begin(await read_script(keys=[self.key]))
-                    result = fn(read.core, read.now)
-                    if read.unreadable is None and not write(result):
-                        self._last_budget = read.core.budget(read.now)
-                        return result
-                    if await cas(keys=[self.key], args=self._commit_args(read)):
-                        self._committed(read)
-                        return result
+                call = next(run)
+                while True:
+                    if isinstance(call, Read):
+                        call = run.send(await scripts.read(keys=key))
+                    else:
+                        call = run.send(await scripts.cas(keys=key, args=call.args))
+            except StopIteration as done:
+                return cast(T, done.value)
             except RedisError as exc:
                 raise self._unreachable(exc) from exc
-        raise LimiterBackendError(f"Redis key {self.key}: too much contention")
 
     # -- acquire as a sans-I/O generator: it yields what to do, the drivers do it ------------------------
     def _steps(self, method: str, path: str, timeout: float | None) -> Generator[_Txn | _Sleep, Any, Permit]:
         start = self._clock()
+        timeout = self.acquire_timeout if timeout is None else timeout
         deadline = None if timeout is None else start + timeout
         announced = False
 
         def attempt(core: LimiterCore, now: float) -> Permit | Wait | Refusal:
             return core.try_acquire(now, method, path, max_pause=self.max_pause, max_wait=self.max_wait)
 
+        believed_since: float | None = None
         while True:
-            result: Permit | Wait | Refusal = yield _Txn(attempt)
+            look_started = time.monotonic()
+            result: Permit | Wait | Refusal = yield _Txn(attempt, believed_since)
+            believed_since = look_started
             now = self._clock()
             if isinstance(result, Permit):
                 self._recorder.granted(now - start if announced else 0.0)
@@ -482,7 +277,7 @@ class RedisLimiter:
             if deadline is not None:
                 if now >= deadline:
                     self._recorder.timed_out()
-                    raise LimiterTimeout(f"{method} {path}: no budget within {timeout}s ({result.scope})")
+                    raise LimiterTimeout(f"{method} {path}: no budget within {timeout}s ({result.reason})")
                 seconds = min(seconds, deadline - now)
             if not announced:
                 announced = True
@@ -490,23 +285,26 @@ class RedisLimiter:
             yield _Sleep(seconds)
 
     def acquire(self, method: str, path: str, timeout: float | None = None) -> Permit:
+        """Block until ``method path`` may be sent; ``timeout`` (default ``acquire_timeout``)."""
         steps = self._steps(method.upper(), path, timeout)
         try:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(self._update(op.fn, _took_a_permit))
+                    op = steps.send(self._update(op.fn, _took_a_permit, _is_a_wait, op.believed_since))
                 else:
                     self._sleep(op.seconds)
                     op = next(steps)
         except StopIteration as done:
             return cast(Permit, done.value)
 
-    async def _acquire_txn_async(self, fn: Callable[[LimiterCore, float], T]) -> T:
+    async def _acquire_txn_async(
+        self, fn: Callable[[LimiterCore, float], T], believed_since: float | None
+    ) -> T:
         """``_update_async``, shielded from cancellation: a task cancelled while its compare-and-set is on
         the wire cannot know whether Redis stored the permit, so the transaction runs to its end and a
         permit it granted is handed back."""
-        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit))
+        txn = asyncio.ensure_future(self._update_async(fn, _took_a_permit, _is_a_wait, believed_since))
         try:
             return await asyncio.shield(txn)
         except asyncio.CancelledError:
@@ -517,29 +315,23 @@ class RedisLimiter:
         """Runs ``settle`` (recording a response or giving a slot back) to its end even if the caller is
         cancelled, e.g. while queued for this loop's lock: a permit never settled holds its tier slot for
         ``inflight_timeout_seconds`` in every process sharing the budget."""
-        await asyncio.shield(self._in_background(settle))
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
-        """``work`` as a task this limiter keeps a reference to until it is done (``aclose`` awaits it)."""
-        task = asyncio.ensure_future(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        return task
+        await asyncio.shield(self._connections.in_background(settle))
 
     def _give_back_late_permit(self, txn: asyncio.Future[Any]) -> None:
         if txn.cancelled() or txn.exception() is not None or not isinstance(txn.result(), Permit):
             return
         permit: Permit = txn.result()
         self._recorder.granted(0.0)  # counted as granted then cancelled, as the in-process shell does
-        self._in_background(self._cancel_async(permit))
+        self._connections.in_background(self._cancel_async(permit))
 
     async def acquire_async(self, method: str, path: str, timeout: float | None = None) -> Permit:
+        """Wait (without blocking the loop) until ``method path`` may be sent; ``timeout`` as ``acquire``."""
         steps = self._steps(method.upper(), path, timeout)
         try:
             op = next(steps)
             while True:
                 if isinstance(op, _Txn):
-                    op = steps.send(await self._acquire_txn_async(op.fn))
+                    op = steps.send(await self._acquire_txn_async(op.fn, op.believed_since))
                 else:
                     await self._async_sleep(op.seconds)
                     op = next(steps)
@@ -610,19 +402,16 @@ class RedisLimiter:
 
     def stats(self) -> LimiterStats:
         """Counters of this object; the budget as last read from Redis (no round trip)."""
-        return self._recorder.snapshot(self._last_budget)
+        return self._recorder.snapshot(self._store.last_budget)
 
     def close(self) -> None:
-        """Close the Redis client this limiter made (not one given as ``client=``)."""
-        if self._owns_redis:
-            self._redis.close()
+        """Close the Redis client this limiter made (not one given as ``client=``; a limiter made by
+        ``for_installation`` leaves the shared connections to the one it came from)."""
+        if self._owns_connections:
+            self._connections.close()
 
     async def aclose(self) -> None:
-        """Close this loop's asyncio client (unless it was given as ``async_client``), once the permits
-        still being settled in the background on this loop are written."""
-        loop = asyncio.get_running_loop()
-        pending = [task for task in self._background if task.get_loop() is loop]
-        await asyncio.gather(*pending, return_exceptions=True)
-        binding = self._async.pop(loop, None)
-        if binding is not None and binding.owned:
-            await binding.client.aclose()
+        """Close this loop's asyncio client (unless it was given as ``async_client``, or this limiter
+        came from ``for_installation``), once the permits still being settled on this loop are written."""
+        if self._owns_connections:
+            await self._connections.aclose()

@@ -1,7 +1,9 @@
 """httpx transports that put every request through a limiter: acquire -> inner transport -> observe.
 
 They never retry (the retry layer above does, and its re-sent request meets the limiter again) and pass the
-response through unchanged. A request that fails to connect was never sent: its slot is given back.
+response through unchanged. A request that fails with one of ``NOT_SENT_ERRORS`` was never sent: its slot is
+given back (the retry layer, ``front_client.transport``, reads the same list: such a request may be re-sent).
+How long a request may wait for the budget is the limiter's setting (``acquire_timeout``, ``max_wait``).
 
 Tiers are matched on the route as Front sees it: with a ``base_url`` below a path (an API gateway at
 ``https://gateway.example/front``), that path is not part of the route (``/front/exports`` is ``/exports``).
@@ -13,10 +15,16 @@ import httpx
 
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
 
-__all__ = ["AsyncLimitingTransport", "LimitingTransport"]
+__all__ = ["NOT_SENT_ERRORS", "AsyncLimitingTransport", "LimitingTransport"]
 
-# Raised before a single byte of the request left: the server cannot have counted it.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+# Raised before a single byte of the request left: the server cannot have processed (nor counted) it. (Not
+# ``httpx.UnsupportedProtocol``: never sent either, but it fails the same way every time; re-sending it would
+# only add the retry layer's backoff before the error.)
+NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
 
 
 def route_path(url: httpx.URL, base_path: str) -> str:
@@ -41,18 +49,17 @@ class LimitingTransport(httpx.BaseTransport):
         inner: httpx.BaseTransport,
         limiter: SyncLimiter,
         *,
-        acquire_timeout: float | None = None,
         base_url: str | None = None,
     ) -> None:
-        self._inner, self._limiter, self._acquire_timeout = inner, limiter, acquire_timeout
+        self._inner, self._limiter = inner, limiter
         self._base_path = _base_path(base_url)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         route = route_path(request.url, self._base_path)
-        permit = self._limiter.acquire(request.method, route, timeout=self._acquire_timeout)
+        permit = self._limiter.acquire(request.method, route)
         try:
             response = self._inner.handle_request(request)
-        except _NOT_SENT:
+        except NOT_SENT_ERRORS:
             self._limiter.cancel(permit)
             raise
         except BaseException:
@@ -71,18 +78,17 @@ class AsyncLimitingTransport(httpx.AsyncBaseTransport):
         inner: httpx.AsyncBaseTransport,
         limiter: AsyncLimiter,
         *,
-        acquire_timeout: float | None = None,
         base_url: str | None = None,
     ) -> None:
-        self._inner, self._limiter, self._acquire_timeout = inner, limiter, acquire_timeout
+        self._inner, self._limiter = inner, limiter
         self._base_path = _base_path(base_url)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         route = route_path(request.url, self._base_path)
-        permit = await self._limiter.acquire_async(request.method, route, timeout=self._acquire_timeout)
+        permit = await self._limiter.acquire_async(request.method, route)
         try:
             response = await self._inner.handle_async_request(request)
-        except _NOT_SENT:
+        except NOT_SENT_ERRORS:
             await self._limiter.cancel_async(permit)
             raise
         except BaseException:

@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PARTNER_APP_POLICY", "FrontOAuth"]
 
-# Front's budget for a partner app's (OAuth) requests, per company: 120 per minute (dev.frontapp.com,
-# "Rate limiting"). The X-RateLimit-* headers adapt it anyway.
-PARTNER_APP_POLICY = RateLimitPolicy(global_limit=120, window_seconds=60.0)
+# Front's budget for a partner app's (OAuth) requests, per company (RateLimitPolicy.partner_app() says where
+# the figure comes from). The X-RateLimit-* headers adapt it anyway.
+PARTNER_APP_POLICY = RateLimitPolicy.partner_app()
 _STATE_BYTES = 32  # 256 bits
 
 
@@ -96,6 +96,7 @@ class FrontOAuth:
         self._clock = clock
         self._credentials: dict[str, InstallationCredential] = {}
         self._limiters: dict[str, Any] = {}
+        self._shared_redis: Any = None  # the RedisLimiter whose connections every installation's shares
         self._guard = threading.Lock()
 
     def __repr__(self) -> str:
@@ -108,11 +109,9 @@ class FrontOAuth:
         """Close the token endpoint's connections and the Redis limiters' (clients close themselves)."""
         self._endpoint.close()
         with self._guard:
-            limiters, self._limiters = list(self._limiters.values()), {}
-        for limiter in limiters:
-            close = getattr(limiter, "close", None)
-            if close is not None:
-                close()
+            shared, self._shared_redis, self._limiters = self._shared_redis, None, {}
+        if shared is not None:  # the installations' limiters share its connections: closed once, here
+            shared.close()
 
     def __enter__(self) -> FrontOAuth:
         return self
@@ -193,15 +192,20 @@ class FrontOAuth:
             limiter = self._limiters.get(installation)
             if limiter is None:
                 if self.redis_url is not None:
-                    from front_client.limiter.redis_backend import RedisLimiter
-
-                    limiter = RedisLimiter(
-                        self.redis_url, company_key=f"oauth:{installation}", policy=self.rate_limit_policy
-                    )
+                    # One set of Redis connections for every installation; a key (and a budget) each.
+                    limiter = self._redis_limiter().for_installation(installation)
                 else:
                     limiter = InProcessLimiter(self.rate_limit_policy)
                 self._limiters[installation] = limiter
             return limiter
+
+    def _redis_limiter(self) -> Any:
+        if self._shared_redis is None:
+            from front_client.limiter.redis_backend import RedisLimiter
+
+            assert self.redis_url is not None  # only called when it is set
+            self._shared_redis = RedisLimiter(self.redis_url, policy=self.rate_limit_policy)
+        return self._shared_redis
 
     def client(self, installation: str, **options: Any) -> FrontClient:
         """A :class:`~front_client.FrontClient` acting for ``installation`` (``FrontClient`` options as

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 
 import httpx
 
-from front_client.errors import Scrubber
 from front_client.oauth.errors import OAuthError, ReauthorizationRequired
 from front_client.oauth.token import OAuthToken
+from front_client.redaction import Scrubber
 
 __all__ = ["DEFAULT_OAUTH_BASE_URL", "DEFAULT_TOKEN_TIMEOUT", "TokenEndpoint"]
 
