@@ -146,7 +146,11 @@ def test_a_revoked_token_is_refused_then_refreshed_once(front: FrontEmulator, oa
         assert len(list(client.conversations.list())) == 1
 
     sent = front.requests_to("GET /conversations")
-    assert [(r.status, r.bearer == first.access_token) for r in sent] == [(200, True), (401, True), (200, False)]
+    assert [(r.status, r.bearer == first.access_token) for r in sent] == [
+        (200, True),
+        (401, True),
+        (200, False),
+    ]
     assert front.oauth.counters.refreshes == 1
     assert sent[1].body == sent[2].body
 
@@ -205,7 +209,10 @@ def test_oauth_tokens_never_reach_individual_resources(
     install(oauth, "acme")
     with front.client() as api_token_client:
         assert api_token_client.request("GET", path).status_code == 200  # an API token may
-    with oauth.client("acme", base_url=front.base_url) as client, pytest.raises(PrivateResourceError) as refused:
+    with (
+        oauth.client("acme", base_url=front.base_url) as client,
+        pytest.raises(PrivateResourceError) as refused,
+    ):
         client.request("GET", path)
 
     assert refused.value.status == 403
@@ -223,4 +230,3 @@ async def test_oauth_tokens_never_reach_individual_resources_async(
             [tag async for tag in client.tags.list_for_teammate(teammate)]
 
     assert OAUTH_MESSAGE in str(refused.value)
-

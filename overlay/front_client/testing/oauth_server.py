@@ -98,7 +98,7 @@ class OAuthServer:
         return self.lookup(access_token)[0]
 
     def lookup(self, access_token: str) -> tuple[str, str | None]:
-        """The token's :meth:`status` and the company it was issued for (``None`` if unknown), read at once."""
+        """The token's :meth:`status` and its company (``None`` if unknown), read under one lock."""
         with self._lock:
             grant = self._access.get(access_token)
             if grant is None:
