@@ -121,19 +121,16 @@ def test_a_company_budget_can_be_set_on_its_own(small_budgets: FrontEmulator) ->
     front = small_budgets
     front.set_limit(1, company="acme")
     with FrontOAuth(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, oauth_base_url=front.base_url) as oauth:
-        acme, beta = install(oauth, "acme"), install(oauth, "beta")
-        answers = {
-            name: [
-                httpx.get(
-                    f"{front.base_url}/conversations", headers={"Authorization": f"Bearer {token}"}
-                ).headers["X-RateLimit-Limit"]
-                for _ in range(1)
-            ]
-            for name, token in (("acme", acme.access_token), ("beta", beta.access_token))
-        }
+        tokens = {name: install(oauth, name).access_token for name in ("acme", "beta")}
+    limits = {
+        name: httpx.get(
+            f"{front.base_url}/conversations", headers={"Authorization": f"Bearer {token}"}
+        ).headers["X-RateLimit-Limit"]
+        for name, token in tokens.items()
+    }
 
-    assert answers == {"acme": ["1"], "beta": ["3"]}
-    assert front.limits.global_limit == 3
+    assert limits == {"acme": "1", "beta": "3"}
+    assert front.limits.global_limit == 3  # the emulator's shared budget is unchanged
 
 
 def test_a_revoked_token_is_refused_then_refreshed_once(front: FrontEmulator, oauth: FrontOAuth) -> None:
@@ -153,6 +150,19 @@ def test_a_revoked_token_is_refused_then_refreshed_once(front: FrontEmulator, oa
     ]
     assert front.oauth.counters.refreshes == 1
     assert sent[1].body == sent[2].body
+
+
+async def test_a_revoked_token_is_refreshed_once_async(front: FrontEmulator, oauth: FrontOAuth) -> None:
+    front.add_conversations(1)
+    install(oauth, "acme")
+    assert front.oauth is not None
+    front.oauth.revoke("acme")
+    async with oauth.async_client("acme", base_url=front.base_url) as client:
+        ids = [c.id async for c in client.conversations.list()]
+
+    assert ids == front.conversation_ids()
+    assert statuses(front, "GET /conversations") == [(401, None), (200, "acme")]
+    assert front.oauth.counters.refreshes == 1
 
 
 def test_an_expired_token_is_refused_then_refreshed_once(
