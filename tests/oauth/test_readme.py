@@ -1,5 +1,6 @@
 """The README's OAuth callback example, run as written behind a real ``wsgiref`` server on loopback,
-against the emulator's OAuth server: install, consent, callback, then a call acting for the company."""
+against the shipped emulator (``FrontEmulator.enable_oauth``): install, consent, callback, then a call
+acting for the company."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import httpx
 import pytest
-from front_client.testing.oauth_server import OAuthServer
+from front_client.testing import FrontEmulator
 
-from tests.oauth.front_app import CLIENT_ID, CLIENT_SECRET, Recorder, front_app
+from tests.oauth.front_app import CLIENT_ID, CLIENT_SECRET
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -35,12 +36,10 @@ class QuietHandler(WSGIRequestHandler):
 @pytest.fixture
 def example(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[tuple[str, OAuthServer, Recorder, dict[str, Any]]]:
-    """(the example app's URL, the OAuth server, the API's recorder, the example's namespace)."""
-    oauth_server = OAuthServer(
-        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, default_company="company-acme"
-    )
-    with front_app(oauth_server) as (front_url, recorder):
+) -> Iterator[tuple[str, FrontEmulator, dict[str, Any]]]:
+    """(the example app's URL, the emulator, the example's namespace)."""
+    with FrontEmulator() as front:
+        front.enable_oauth(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, default_company="company-acme")
         server = make_server(
             "127.0.0.1", 0, lambda e, s: namespace["application"](e, s), handler_class=QuietHandler
         )
@@ -50,8 +49,8 @@ def example(
             "FRONT_CLIENT_SECRET": CLIENT_SECRET,
             "FRONT_REDIRECT_URI": f"{app_url}/front/callback",
             "FRONT_TOKENS_FILE": str(tmp_path / "tokens.json"),
-            "FRONT_OAUTH_BASE_URL": front_url,
-            "FRONT_API_BASE_URL": front_url,  # the client's API calls go to the emulator too
+            "FRONT_OAUTH_BASE_URL": front.base_url,
+            "FRONT_API_BASE_URL": front.base_url,  # the client's API calls go to the emulator too
         }.items():
             monkeypatch.setenv(name, value)
         namespace: dict[str, Any] = {"__name__": "readme_oauth"}
@@ -59,7 +58,7 @@ def example(
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield app_url, oauth_server, recorder, namespace
+            yield app_url, front, namespace
         finally:
             server.shutdown()
             server.server_close()
@@ -68,9 +67,9 @@ def example(
 
 
 def test_the_readme_callback_connects_a_company(
-    example: tuple[str, OAuthServer, Recorder, dict[str, Any]], tmp_path: Path
+    example: tuple[str, FrontEmulator, dict[str, Any]], tmp_path: Path
 ) -> None:
-    app_url, oauth_server, recorder, namespace = example
+    app_url, front, namespace = example
     with httpx.Client() as browser:
         install = browser.get(f"{app_url}/front/install", params={"account": "acme"})
         assert install.status_code == 302
@@ -82,15 +81,18 @@ def test_the_readme_callback_connects_a_company(
 
     assert (connected.status_code, connected.text) == (200, "Front is connected")
     token = namespace["oauth"].token("acme")
-    assert oauth_server.company_for(token.access_token) == "company-acme"
-    assert recorder.api_tokens == [token.access_token]
+    assert front.oauth is not None
+    assert front.oauth.company_for(token.access_token) == "company-acme"
+    assert [(r.status, r.bearer, r.company) for r in front.requests_to("GET /me")] == [
+        (200, token.access_token, "company-acme")
+    ]
     assert CLIENT_SECRET not in (tmp_path / "tokens.json").read_text()
 
 
 def test_the_readme_callback_refuses_a_forged_state(
-    example: tuple[str, OAuthServer, Recorder, dict[str, Any]],
+    example: tuple[str, FrontEmulator, dict[str, Any]],
 ) -> None:
-    app_url, oauth_server, _, namespace = example
+    app_url, front, namespace = example
     with httpx.Client() as browser:
         install = browser.get(f"{app_url}/front/install", params={"account": "acme"})
         consent = browser.get(install.headers["location"])
@@ -98,5 +100,5 @@ def test_the_readme_callback_refuses_a_forged_state(
 
     assert forged.status_code == 400
     assert "state" in forged.text
-    assert oauth_server.counters.exchanges == 0
+    assert front.oauth is not None and front.oauth.counters.exchanges == 0
     assert namespace["oauth"].token("acme") is None

@@ -19,7 +19,9 @@ The modules, one job each: :mod:`~front_client.testing.server` (HTTP: threads, c
 :mod:`~front_client.testing.emulator` (the request path), :mod:`~front_client.testing.routing`,
 :mod:`~front_client.testing.limits` (rate limits), :mod:`~front_client.testing.faults` (injected errors),
 :mod:`~front_client.testing.store` and :mod:`~front_client.testing.front` (Front's data and Core routes),
-:mod:`~front_client.testing.queries` (``q``), :mod:`~front_client.testing.channel_api` (the Channel API).
+:mod:`~front_client.testing.queries` (``q``), :mod:`~front_client.testing.channel_api` (the Channel API),
+:mod:`~front_client.testing.oauth_server` and :mod:`~front_client.testing.oauth_routes` (Front's OAuth:
+``front.enable_oauth()``).
 """
 
 from front_client.testing.emulator import EMULATOR_TOKEN, FrontEmulator

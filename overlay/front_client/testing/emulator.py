@@ -21,6 +21,10 @@ A handler that raises answers a Front-shaped 500 naming the error. Everything re
 Extra routes (e.g. OAuth's ``/oauth/token`` from another module) are registered with :meth:`route`;
 ``authenticated=False`` serves them without a bearer token, and :meth:`accept_token` lets a token they
 issue through a ``tokens=[...]`` emulator.
+
+:meth:`enable_oauth` serves Front's OAuth (:mod:`~front_client.testing.oauth_routes`): the tokens it issues
+act for a company, with that company's own budget, Front's 401 once expired or revoked, and Front's 403 on
+individual resources.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from front_client.testing.channel_api import ChannelAPI
 from front_client.testing.faults import Faults
 from front_client.testing.front import FrontData
 from front_client.testing.handlers import (
+    PRIVATE_RESOURCE_BODY,
     UNAUTHORIZED_BODY,
     EmulatorRequest,
     EmulatorResponse,
@@ -46,6 +51,8 @@ from front_client.testing.handlers import (
     route_not_found,
 )
 from front_client.testing.limits import EmulatorLimits, RateLimits
+from front_client.testing.oauth_routes import individual_resource, install
+from front_client.testing.oauth_server import OAuthServer
 from front_client.testing.routing import RoutePattern, Router, split_path
 from front_client.testing.server import EmulatorServer
 from front_client.tiers import TierTable, load_tier_table
@@ -63,6 +70,7 @@ EMULATOR_TOKEN = "emulator-token"  # what front.client() sends (accepted unless 
 class _Route:
     handler: Handler
     authenticated: bool
+    rate_limited: bool = True
 
 
 class FrontEmulator:
@@ -109,6 +117,7 @@ class FrontEmulator:
         self._server = EmulatorServer(host, port, self.handle, clock)
         self.data: FrontData | None = FrontData(lambda: self.base_url) if stateful else None
         self.channel = ChannelAPI(self.data)
+        self.oauth: OAuthServer | None = None  # enable_oauth()
         self.reset_stats()
 
     # -- Front's data --------------------------------------------------------------------------------------
@@ -191,6 +200,40 @@ class FrontEmulator:
             if self.tokens is not None:
                 self.tokens.discard(token)
 
+    # -- OAuth -----------------------------------------------------------------------------------------------
+    def enable_oauth(
+        self,
+        *,
+        client_id: str = "emulator-client-id",
+        client_secret: str = "emulator-client-secret",
+        redirect_uris: Iterable[str] = (),
+        access_token_lifetime: float = 3600.0,
+        default_company: str = "emulator-company",
+    ) -> OAuthServer:
+        """Serve Front's OAuth for one app: ``GET /oauth/authorize`` consents at once (302 to the
+        ``redirect_uri`` with ``code`` and ``state``; a ``company`` query parameter picks the company, else
+        ``default_company``) and ``POST /oauth/token`` (both grants, rotating refresh tokens,
+        ``invalid_grant``). Point ``FrontOAuth(oauth_base_url=front.base_url)`` at it.
+
+        An access token lives ``access_token_lifetime`` of Front's seconds, scaled like the limits
+        (``limits.time_scale``) and read on the emulator's ``clock``. Its requests count against its
+        company's own budget (``set_limit(n, company=...)``; default the emulator's limits); once expired
+        or revoked (``front.oauth.revoke(company)``) it gets Front's 401; on individual resources, Front's
+        403. Returns the :class:`~front_client.testing.oauth_server.OAuthServer` (also ``front.oauth``)."""
+        if self.oauth is not None:
+            raise RuntimeError("OAuth is already enabled on this emulator")
+        server = OAuthServer(
+            client_id=client_id,
+            client_secret=client_secret,
+            redirect_uris=tuple(redirect_uris),
+            access_token_lifetime=access_token_lifetime * self.limits.time_scale,
+            default_company=default_company,
+            clock=self.clock,
+        )
+        install(self, server)
+        self.oauth = server
+        return server
+
     # -- errors on demand ----------------------------------------------------------------------------------
     def fail_next(
         self,
@@ -242,12 +285,21 @@ class FrontEmulator:
         return AsyncFrontClient(**self._client_options(options))
 
     # -- configuration -----------------------------------------------------------------------------------
-    def route(self, method: str, path: str, handler: Handler, *, authenticated: bool = True) -> None:
+    def route(
+        self,
+        method: str,
+        path: str,
+        handler: Handler,
+        *,
+        authenticated: bool = True,
+        rate_limited: bool = True,
+    ) -> None:
         """Serve ``method path`` (``{x}`` matches one segment; literal segments win over parameters, then
         the route added last) with ``handler``, before Front's data. ``authenticated=False``: served
-        without checking the bearer token (an OAuth token endpoint); rate limits still apply."""
+        without checking the bearer token (an OAuth token endpoint); ``rate_limited=False``: not counted
+        against any budget."""
         with self._lock:
-            self._routes.add(method, path, _Route(handler, authenticated))
+            self._routes.add(method, path, _Route(handler, authenticated, rate_limited))
 
     def json_route(self, method: str, path: str, body: Any = None, status: int = 200, **kw: Any) -> None:
         self.route(method, path, json_response(body, status, **kw))
@@ -261,10 +313,11 @@ class FrontEmulator:
     def tier_table(self) -> TierTable:
         return self._rate.tier_table
 
-    def set_limit(self, global_limit: int) -> None:
-        """Change the global limit now (mid-window: the current count is kept)."""
+    def set_limit(self, global_limit: int, *, company: str | None = None) -> None:
+        """Change the global limit now (mid-window: the current count is kept); with ``company``, only
+        that company's OAuth budget (default: the emulator's limit)."""
         with self._lock:
-            self._rate.set_limit(global_limit)
+            self._rate.set_limit(global_limit, company)
 
     def set_tier(self, name: str, requests: int, per_seconds: float) -> None:
         with self._lock:
@@ -296,6 +349,11 @@ class FrontEmulator:
     @property
     def tier_429(self) -> Counter[str]:
         return self._rate.tier_429
+
+    @property
+    def company_429(self) -> Counter[str]:
+        """429s answered to each company's OAuth tokens (also counted in ``responses_429``)."""
+        return self._rate.company_429
 
     @property
     def outside_burnt(self) -> int:
@@ -364,7 +422,16 @@ class FrontEmulator:
         if route is not None and not route.authenticated:
             return None
         token = request.bearer
-        if token in self._revoked or (self.tokens is not None and token not in self.tokens):
+        if token in self._revoked:
+            return EmulatorResponse(401, UNAUTHORIZED_BODY)
+        if self.oauth is not None and token is not None:
+            status, company = self.oauth.lookup(token)
+            if status == "valid":
+                request.company = company
+                return None
+            if status != "unknown":  # expired or revoked
+                return EmulatorResponse(401, UNAUTHORIZED_BODY)
+        if self.tokens is not None and token not in self.tokens:
             return EmulatorResponse(401, UNAUTHORIZED_BODY)
         if self.stateful and token is None:
             return EmulatorResponse(401, UNAUTHORIZED_BODY)
@@ -389,8 +456,10 @@ class FrontEmulator:
                 request.status = refusal.status
                 return refusal
             headers: dict[str, str] = {}
-            if self.limits.enabled:
-                limited, headers = self._rate.check(request.method, request.path, request.received_at)
+            if self.limits.enabled and (matched is None or matched.value.rate_limited):
+                limited, headers = self._rate.check(
+                    request.method, request.path, request.received_at, request.company
+                )
                 if limited is not None:
                     request.status = limited.status
                     return limited
@@ -399,6 +468,8 @@ class FrontEmulator:
             fault = self._faults.take(request.method, request.path)
             if fault is not None:
                 handler = json_response(fault.body, fault.status, fault.headers)
+            elif request.company is not None and individual_resource(self.data, request):
+                handler = json_response(PRIVATE_RESOURCE_BODY, 403)
             elif matched is not None:
                 request.path_params = matched.params
                 handler = matched.value.handler

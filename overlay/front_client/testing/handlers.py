@@ -54,6 +54,7 @@ class EmulatorRequest:
     received_at: float
     path_params: dict[str, str] = field(default_factory=dict)
     status: int | None = None  # what the emulator answered (None while it is being handled)
+    company: str | None = None  # the company an OAuth access token acts for (None: an API token)
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")

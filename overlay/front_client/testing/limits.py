@@ -8,6 +8,10 @@
 2. burst tiers (route -> tier from ``front_client.tiers`` or a given table): a fixed window per tier of
    ``per_seconds``; over it: 429 with ``Retry-After`` and ``X-Front-Tier`` (the request was counted in the
    global window, so ``X-RateLimit-Remaining`` can be > 0).
+
+The emulator's own requests (API tokens) share one budget. An OAuth access token's requests count against
+its company's budget (its own global window and tier windows): the emulator's limits unless
+``set_limit(n, company=...)`` says otherwise, so one company's exhaustion never answers 429 to another.
 """
 
 from __future__ import annotations
@@ -56,6 +60,12 @@ class EmulatorLimits:
             {"1": TierRule(1, 1.0 * time_scale), "2": TierRule(3, 1.0 * time_scale)},
             fractional_retry_after=time_scale != 1.0,
         )
+
+    @property
+    def time_scale(self) -> float:
+        """How much faster than Front's time this runs: the window against Front's 60 s (0.1 for
+        ``front(0.1)``). Other periods (e.g. an OAuth access token's lifetime) are scaled by it."""
+        return self.window_seconds / 60.0
 
     def policy(self, **overrides: Any) -> RateLimitPolicy:
         """The client-side :class:`~front_client.RateLimitPolicy` that matches these limits."""
@@ -112,39 +122,63 @@ class _Window:
         return self.start + (self.index + 1) * self.seconds
 
 
+class _Budget:
+    """One company's counters: its global window and its tiers' windows."""
+
+    def __init__(self, global_limit: int, window_seconds: float) -> None:
+        self.window = _Window(global_limit, window_seconds)
+        self.tiers: dict[str, _Window] = {}
+
+
 class RateLimits:
     """The counters of one emulator. Not thread-safe on its own: the emulator holds its lock around it."""
 
     def __init__(self, limits: EmulatorLimits, tier_table: TierTable) -> None:
         self.limits = copy.deepcopy(limits)
         self.tier_table = tier_table
+        self._company_limits: dict[str, int] = {}  # set_limit(n, company=...): kept across reset()
         self.reset()
 
     def reset(self) -> None:
-        self._global = _Window(self.limits.global_limit, self.limits.window_seconds)
-        self._tiers: dict[str, _Window] = {}
+        self._shared = _Budget(self.limits.global_limit, self.limits.window_seconds)
+        self._companies: dict[str, _Budget] = {}
         self.responses_429 = 0
         self.global_429 = 0
         self.tier_429: Counter[str] = Counter()
+        self.company_429: Counter[str] = Counter()
         self.outside_burnt = 0
         self._window_counts: Counter[int] = Counter()
         self._tier_window_counts: dict[str, Counter[int]] = {}
 
-    def set_limit(self, global_limit: int) -> None:
-        self.limits.global_limit = global_limit
-        self._global.limit = global_limit
+    def _budget(self, company: str | None) -> _Budget:
+        if company is None:
+            return self._shared
+        budget = self._companies.get(company)
+        if budget is None:
+            limit = self._company_limits.get(company, self.limits.global_limit)
+            budget = self._companies[company] = _Budget(limit, self.limits.window_seconds)
+        return budget
+
+    def set_limit(self, global_limit: int, company: str | None = None) -> None:
+        if company is None:
+            self.limits.global_limit = global_limit
+        else:
+            self._company_limits[company] = global_limit
+        self._budget(company).window.limit = global_limit
 
     def set_tier(self, name: str, requests: int, per_seconds: float) -> None:
         self.limits.tiers[name] = TierRule(requests, per_seconds)
-        self._tiers.pop(name, None)
+        for budget in (self._shared, *self._companies.values()):
+            budget.tiers.pop(name, None)
 
     def burn(self, now: float, count: int | None) -> int:
-        self._global.roll(now)
-        room = max(0, self._global.limit - self._global.count)
+        window = self._shared.window
+        window.roll(now)
+        room = max(0, window.limit - window.count)
         spent = room if count is None else min(room, count)
-        self._global.count += spent
+        window.count += spent
         self.outside_burnt += spent
-        self._window_counts[self._global.index] += spent
+        self._window_counts[window.index] += spent
         return spent
 
     def window_counts(self) -> list[int]:
@@ -154,14 +188,21 @@ class RateLimits:
         counts = self._tier_window_counts.get(tier, Counter())
         return [counts[i] for i in sorted(counts)]
 
-    def check(self, method: str, path: str, now: float) -> tuple[EmulatorResponse | None, dict[str, str]]:
-        """Count the request; a 429 response if it is over a limit; the rate headers."""
-        window = self._global
+    def check(
+        self, method: str, path: str, now: float, company: str | None = None
+    ) -> tuple[EmulatorResponse | None, dict[str, str]]:
+        """Count the request against ``company``'s budget (``None``: the shared one); a 429 response if it
+        is over a limit; the rate headers. ``window_counts`` and ``tier_window_counts`` count the shared
+        budget only."""
+        budget = self._budget(company)
+        shared = budget is self._shared
+        window = budget.window
         window.roll(now)
         over = window.count >= window.limit
         if not over:
             window.count += 1
-            self._window_counts[window.index] += 1
+            if shared:
+                self._window_counts[window.index] += 1
         reset = window.end()
         headers = {
             "X-RateLimit-Limit": str(window.limit),
@@ -169,25 +210,31 @@ class RateLimits:
             "X-RateLimit-Reset": repr(reset),
         }
         if over:
-            self.responses_429 += 1
+            self._count_429(company)
             self.global_429 += 1
             return self._too_many(reset - now, headers), headers
         tier = self.tier_table.tier_for(method, path)
         rule = None if tier is None else self.limits.tiers.get(tier.name)
         if tier is not None and rule is not None:
-            tier_window = self._tiers.get(tier.name)
+            tier_window = budget.tiers.get(tier.name)
             if tier_window is None:
-                tier_window = self._tiers[tier.name] = _Window(rule.requests, rule.per_seconds)
+                tier_window = budget.tiers[tier.name] = _Window(rule.requests, rule.per_seconds)
             tier_window.roll(now)
             if tier_window.count >= tier_window.limit:
-                self.responses_429 += 1
+                self._count_429(company)
                 self.tier_429[tier.name] += 1
                 response = self._too_many(tier_window.end() - now, headers)
                 response.headers["X-Front-Tier"] = tier.name
                 return response, headers
             tier_window.count += 1
-            self._tier_window_counts.setdefault(tier.name, Counter())[tier_window.index] += 1
+            if shared:
+                self._tier_window_counts.setdefault(tier.name, Counter())[tier_window.index] += 1
         return None, headers
+
+    def _count_429(self, company: str | None) -> None:
+        self.responses_429 += 1
+        if company is not None:
+            self.company_429[company] += 1
 
     def _too_many(self, seconds: float, headers: dict[str, str]) -> EmulatorResponse:
         retry_after = (

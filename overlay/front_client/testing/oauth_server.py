@@ -95,13 +95,17 @@ class OAuthServer:
     def status(self, access_token: str) -> str:
         """``"valid"``, ``"expired"``, ``"revoked"`` or ``"unknown"`` (not issued here: e.g. an API token,
         which the emulator's API accepts as before)."""
+        return self.lookup(access_token)[0]
+
+    def lookup(self, access_token: str) -> tuple[str, str | None]:
+        """The token's :meth:`status` and its company (``None`` if unknown), read under one lock."""
         with self._lock:
             grant = self._access.get(access_token)
             if grant is None:
-                return "unknown"
+                return "unknown", None
             if grant.revoked:
-                return "revoked"
-            return "expired" if self._clock() >= grant.expires_at else "valid"
+                return "revoked", grant.company
+            return ("expired" if self._clock() >= grant.expires_at else "valid"), grant.company
 
     def revoke(self, company: str, *, refresh_tokens: bool = False) -> None:
         """Revoke the company's access tokens (a ``401`` next), and its refresh tokens too if asked (the
