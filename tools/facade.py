@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.facade_names import FacadeName, facade_names
+from tools.facade_names import FacadeName, facade_names, operation_key
 
 ROOT = Path(__file__).resolve().parents[1]
 FACADE_TEMPLATES = "facade"
@@ -50,6 +50,7 @@ class Method:
     file_fields: list[str] = field(default_factory=list)
     returns: str = "None"
     item: str | None = None  # list operations: the item type
+    named_in_spec: bool = True  # False: the spec gives no operationId (operation_id is "<method>-<path>")
 
     @property
     def is_list(self) -> bool:
@@ -77,9 +78,10 @@ class Method:
 
     @property
     def doc(self) -> list[str]:
+        route = f"``{self.http_method} {self.path}``"
         lines = [
             self.summary or self.operation_id,
-            f"``{self.http_method} {self.path}`` (``{self.operation_id}``).",
+            f"{route} (``{self.operation_id}``)." if self.named_in_spec else f"{route}.",
         ]
         if self.scopes:
             lines.append("Required scopes: " + ", ".join(f"``{s}``" for s in self.scopes) + ".")
@@ -170,7 +172,7 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
         for endpoint in collection.endpoints:
             path = endpoint.path.get_untrusted_value()
             operation = facts[f"{endpoint.method.upper()} {path}"]
-            operation_id = str(operation.get("operationId"))
+            operation_id = operation_key(endpoint.method, path, operation)
             name: FacadeName = names[operation_id]
             namespace = namespaces.setdefault(
                 name.namespace,
@@ -211,6 +213,7 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                 query_args=query_args,
                 returns=returns,
                 item=item,
+                named_in_spec=bool(operation.get("operationId")),
             )
             bodies = sorted(endpoint.bodies, key=lambda b: b.body_type != "json")
             if bodies:
