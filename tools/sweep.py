@@ -170,9 +170,7 @@ def summary(outcomes: list[Outcome]) -> str:
     return text
 
 
-def _run(
-    chosen: list[Version], git_dir: Path, scratch: Path, jobs: int, keep: bool
-) -> Iterator[Outcome]:
+def _run(chosen: list[Version], git_dir: Path, scratch: Path, jobs: int, keep: bool) -> Iterator[Outcome]:
     if jobs <= 1:
         for version in chosen:
             yield run_version(version, git_dir, scratch, keep)
