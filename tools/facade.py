@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from tools.facade_names import FacadeName, facade_names, operation_key
 
 ROOT = Path(__file__).resolve().parents[1]
 FACADE_TEMPLATES = "facade"
-RUFF = str(Path(sys.executable).parent / "ruff")
 
 
 @dataclass
@@ -266,6 +264,14 @@ def _iter_ops(spec: dict[str, Any]) -> Any:
     return operations(spec)
 
 
+def ruff_binary() -> str:
+    """The ruff of the ``ruff`` package that runs this code: in pip's isolated build that is the build
+    environment's (a build requirement), not the target environment's, which has none."""
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]
+
+    return str(find_ruff_bin())
+
+
 def generate_facade(patched_spec: Path, package_dir: Path, templates: Path, config_path: Path) -> int:
     """Write ``package_dir/resources/``; returns the number of facade methods."""
     from openapi_python_client import Project
@@ -294,10 +300,11 @@ def generate_facade(patched_spec: Path, package_dir: Path, templates: Path, conf
     (out / "__init__.py").write_text(
         init_template.render(namespaces=namespaces, package=package), encoding="utf-8"
     )
+    ruff = ruff_binary()
     for command in (
-        [RUFF, "check", ".", "--isolated", "--no-cache", "--fix-only", "--quiet", "--select", "F401,I,UP",
+        [ruff, "check", ".", "--isolated", "--no-cache", "--fix-only", "--quiet", "--select", "F401,I,UP",
          "--target-version", "py311", "--line-length", "110"],
-        [RUFF, "format", ".", "--isolated", "--no-cache", "--quiet", "--line-length", "110"],
+        [ruff, "format", ".", "--isolated", "--no-cache", "--quiet", "--line-length", "110"],
     ):  # fmt: skip
         subprocess.run(command, cwd=out, check=True)
     return sum(len(n.methods) for n in namespaces)

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from tools.apis import APIS, DEFAULT_API, api_named
-from tools.facade import generate_facade
+from tools.facade import generate_facade, ruff_binary
 from tools.packages import CORE, ROOT
 from tools.response_shapes import write_response_shapes
 
@@ -149,9 +149,9 @@ def generate(
     if provenance is None:
         provenance = spec_provenance(json.loads(CORE.path(CORE.pin).read_text(encoding="utf-8")))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
-    env = dict(
-        os.environ, PYTHONUTF8="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    )
+    # The generator's post hooks run `ruff` from PATH: the same pinned ruff as the facade's, first.
+    tools_path = os.pathsep.join([str(Path(ruff_binary()).parent), str(Path(sys.executable).parent)])
+    env = dict(os.environ, PYTHONUTF8="1", PATH=f"{tools_path}{os.pathsep}{os.environ['PATH']}")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"
