@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import subprocess
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tools.facade_names import FacadeName, facade_names, operation_key
+from tools.spec_descriptions import parameter_descriptions
 
 ROOT = Path(__file__).resolve().parents[1]
 FACADE_TEMPLATES = "facade"
+
+
+MAX_ITEMS_SAYS = "Stop after this many items (default: every item of every page)."
 
 
 @dataclass
@@ -26,6 +31,7 @@ class Argument:
     annotation: str
     default: str | None = None  # None: required
     wire: str = ""
+    description: str = ""  # the spec's words, for the docstring's Args
 
 
 @dataclass
@@ -91,7 +97,28 @@ class Method:
             lines.append(
                 "Iterates every item across pages (``.pages()`` for pages; ``max_items`` stops early)."
             )
+        arguments = self.path_args + self.query_args + self.body_fields
+        if self.is_list:
+            arguments = [*arguments, Argument("max_items", "", description=MAX_ITEMS_SAYS)]
+        if any(a.description for a in arguments):
+            lines.append(_args_section(arguments))
         return lines
+
+
+def _args_section(arguments: list[Argument]) -> str:
+    """Google style ``Args:`` indented for a method's docstring (the template indents its first line)."""
+    entries = []
+    for argument in arguments:
+        text = f"{argument.name}: {argument.description or '(no description in the spec)'}"
+        entries += textwrap.wrap(
+            text,
+            100,
+            initial_indent=" " * 12,
+            subsequent_indent=" " * 16,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "Args:\n" + "\n".join(entries)
 
 
 @dataclass
@@ -123,6 +150,13 @@ def _docline(text: Any) -> str:
     value = text.get_untrusted_value() if hasattr(text, "get_untrusted_value") else (text or "")
     line = " ".join(str(value).split())
     return line.replace("\\", "\\\\").replace('"""', "'''")
+
+
+def _said(parameter: Any, described: dict[str, str]) -> str:
+    """A parameter's description: its schema's (what the generator reads), else the parameter object's."""
+    name = parameter.name
+    wire = str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name)
+    return _docline(parameter.description) or _docline(described.get(wire, ""))
 
 
 def _file_annotation(annotation: str) -> str:
@@ -181,17 +215,28 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                 ),
             )
             imports = namespace.imports
+            described = parameter_descriptions(spec, path, endpoint.method)
+
             path_args = [
-                Argument(p.python_name, _type(p), wire=str(p.name)) for p in endpoint.path_parameters
+                Argument(p.python_name, _type(p), wire=str(p.name), description=_said(p, described))
+                for p in endpoint.path_parameters
             ]
             query_args = []
             for p in endpoint.query_parameters:
                 imports |= _imports(p)
                 if p.required:
-                    query_args.append(Argument(p.python_name, _type(p), wire=str(p.name)))
+                    query_args.append(
+                        Argument(p.python_name, _type(p), wire=str(p.name), description=_said(p, described))
+                    )
                 else:
                     query_args.append(
-                        Argument(p.python_name, _type(p, optional_as="None"), "None", str(p.name))
+                        Argument(
+                            p.python_name,
+                            _type(p, optional_as="None"),
+                            "None",
+                            str(p.name),
+                            _said(p, described),
+                        )
                     )
             for p in endpoint.path_parameters:
                 imports |= _imports(p)
@@ -235,7 +280,13 @@ def build(generator_data: Any, spec: dict[str, Any], package: str) -> list[Names
                         imports |= _imports(member)
                         default = None if member.required else "UNSET"
                         method.body_fields.append(
-                            Argument(member.python_name, annotation, default, str(member.name))
+                            Argument(
+                                member.python_name,
+                                annotation,
+                                default,
+                                str(member.name),
+                                _docline(member.description),
+                            )
                         )
                     method.body_fields.sort(key=lambda a: a.default is not None)
                 else:

@@ -30,6 +30,7 @@ from tools.apis import APIS, DEFAULT_API, api_named
 from tools.facade import generate_facade, ruff_binary
 from tools.packages import CORE, ROOT
 from tools.response_shapes import write_response_shapes
+from tools.spec_descriptions import parameter_descriptions
 
 TEMPLATES = ROOT / "templates"
 CONFIG = CORE.path(CORE.config)
@@ -54,6 +55,9 @@ def operations_table(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             facts: dict[str, Any] = {"required_scopes": list(operation.get("x-required-scopes", []))}
             if "x-front-rate-limit-tier" in operation:
                 facts["tier"] = operation["x-front-rate-limit-tier"]
+            described = parameter_descriptions(spec, path, method)
+            if described:
+                facts["parameters"] = described
             table[f"{method.upper()} {path}"] = facts
     return table
 
