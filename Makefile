@@ -21,7 +21,7 @@ TEMPLATES := $(wildcard templates/*.jinja templates/*/*.jinja) templates/config.
 FACADE_INPUTS := tools/facade.py tools/facade_names.py spec/facade-names.yaml tools/query_objects.py spec/query-objects.yaml overlay/front_client/extensions.py
 export PYTHONUTF8 := 1
 
-.PHONY: help install spec generate update-spec test demo lint format bench dist docs mutate clean distclean lock record record-live FORCE
+.PHONY: help install spec generate update-spec test demo lint format bench dist docs mutate sweep clean distclean lock record record-live FORCE
 
 help:
 	@echo "make help      this list (the default target)"
@@ -42,6 +42,8 @@ help:
 	@echo "make docs      API reference of the facade (every method) into build/docs/"
 	@echo "make dist      wheel + sdist into dist/ (both carry the generated clients and py.typed)"
 	@echo "make lock      re-pin requirements/dev.txt from requirements/dev.in"
+	@echo "make sweep SPECS=<git dir of frontapp/front-api-specs> [JOBS=1]"
+	@echo "               every published core spec through patch, generate (with the facade), import"
 	@echo "make mutate    mutation testing of the overlay (mutmut, tens of minutes; MUTATE=multipart for one module)"
 	@echo "make clean     remove build output (build/, dist/, generated/front_core_api, generated/front_channel_api)"
 	@echo "make distclean clean, and remove .venv and node_modules"
@@ -118,6 +120,13 @@ docs: $(VENV)/.installed generate
 MUTATE ?=
 mutate: $(VENV)/.installed generate
 	$(BIN)/python -m tools.mutate $(MUTATE)
+
+# Every published version of Front's core spec through the pipeline (tools/sweep.py; not part of make test).
+SPECS ?=
+JOBS ?= 1
+sweep: $(VENV)/.installed
+	@test -n "$(SPECS)" || { echo "give SPECS=<git dir or clone of frontapp/front-api-specs>"; exit 2; }
+	$(BIN)/python -m tools.sweep $(SPECS) --jobs $(JOBS) --results build/sweep.jsonl
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check overlay tests tools bench

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.facade_names import FacadeName, facade_names
+from tools.facade_names import FacadeName, facade_names, operation_key
+from tools.spec_descriptions import parameter_descriptions
 
 ROOT = Path(__file__).resolve().parents[1]
 FACADE_TEMPLATES = "facade"
-RUFF = str(Path(sys.executable).parent / "ruff")
+
+
+MAX_ITEMS_SAYS = "Stop after this many items (default: every item of every page)."
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Argument:
     annotation: str
     default: str | None = None  # None: required
     wire: str = ""
+    description: str = ""  # the spec's words, for the docstring's Args
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Method:
     file_fields: list[str] = field(default_factory=list)
     returns: str = "None"
     item: str | None = None  # list operations: the item type
+    named_in_spec: bool = True  # False: the spec gives no operationId (operation_id is "<method>-<path>")
 
     @property
     def is_list(self) -> bool:
@@ -77,9 +82,10 @@ class Method:
 
     @property
     def doc(self) -> list[str]:
+        route = f"``{self.http_method} {self.path}``"
         lines = [
             self.summary or self.operation_id,
-            f"``{self.http_method} {self.path}`` (``{self.operation_id}``).",
+            f"{route} (``{self.operation_id}``)." if self.named_in_spec else f"{route}.",
         ]
         if self.scopes:
             lines.append("Required scopes: " + ", ".join(f"``{s}``" for s in self.scopes) + ".")
@@ -91,7 +97,28 @@ class Method:
             lines.append(
                 "Iterates every item across pages (``.pages()`` for pages; ``max_items`` stops early)."
             )
+        arguments = self.path_args + self.query_args + self.body_fields
+        if self.is_list:
+            arguments = [*arguments, Argument("max_items", "", description=MAX_ITEMS_SAYS)]
+        if any(a.description for a in arguments):
+            lines.append(_args_section(arguments))
         return lines
+
+
+def _args_section(arguments: list[Argument]) -> str:
+    """Google style ``Args:`` indented for a method's docstring (the template indents its first line)."""
+    entries = []
+    for argument in arguments:
+        text = f"{argument.name}: {argument.description or '(no description in the spec)'}"
+        entries += textwrap.wrap(
+            text,
+            100,
+            initial_indent=" " * 12,
+            subsequent_indent=" " * 16,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "Args:\n" + "\n".join(entries)
 
 
 @dataclass
@@ -123,6 +150,13 @@ def _docline(text: Any) -> str:
     value = text.get_untrusted_value() if hasattr(text, "get_untrusted_value") else (text or "")
     line = " ".join(str(value).split())
     return line.replace("\\", "\\\\").replace('"""', "'''")
+
+
+def _said(parameter: Any, described: dict[str, str]) -> str:
+    """A parameter's description: its schema's (what the generator reads), else the parameter object's."""
+    name = parameter.name
+    wire = str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name)
+    return _docline(parameter.description) or _docline(described.get(wire, ""))
 
 
 def _file_annotation(annotation: str) -> str:
@@ -173,7 +207,7 @@ def build(
         for endpoint in collection.endpoints:
             path = endpoint.path.get_untrusted_value()
             operation = facts[f"{endpoint.method.upper()} {path}"]
-            operation_id = str(operation.get("operationId"))
+            operation_id = operation_key(endpoint.method, path, operation)
             name: FacadeName = names[operation_id]
             namespace = namespaces.setdefault(
                 name.namespace,
@@ -184,22 +218,33 @@ def build(
                 ),
             )
             imports = namespace.imports
+            described = parameter_descriptions(spec, path, endpoint.method)
+
             path_args = [
-                Argument(p.python_name, _type(p), wire=str(p.name)) for p in endpoint.path_parameters
+                Argument(p.python_name, _type(p), wire=str(p.name), description=_said(p, described))
+                for p in endpoint.path_parameters
             ]
             query_args = []
             query_kind = (query_objects or {}).get(f"{endpoint.method.upper()} {path}")
             for p in endpoint.query_parameters:
                 if query_kind and p.name == "q":  # Front's query object: its TypedDict
                     imports.add(f"from ..query import {query_kind}")
-                    query_args.append(Argument("q", f"{query_kind} | None", "None", "q"))
+                    query_args.append(Argument("q", f"{query_kind} | None", "None", "q", _said(p, described)))
                     continue
                 imports |= _imports(p)
                 if p.required:
-                    query_args.append(Argument(p.python_name, _type(p), wire=str(p.name)))
+                    query_args.append(
+                        Argument(p.python_name, _type(p), wire=str(p.name), description=_said(p, described))
+                    )
                 else:
                     query_args.append(
-                        Argument(p.python_name, _type(p, optional_as="None"), "None", str(p.name))
+                        Argument(
+                            p.python_name,
+                            _type(p, optional_as="None"),
+                            "None",
+                            str(p.name),
+                            _said(p, described),
+                        )
                     )
             for p in endpoint.path_parameters:
                 imports |= _imports(p)
@@ -219,6 +264,7 @@ def build(
                 query_args=query_args,
                 returns=returns,
                 item=item,
+                named_in_spec=bool(operation.get("operationId")),
             )
             bodies = sorted(endpoint.bodies, key=lambda b: b.body_type != "json")
             if bodies:
@@ -242,7 +288,13 @@ def build(
                         imports |= _imports(member)
                         default = None if member.required else "UNSET"
                         method.body_fields.append(
-                            Argument(member.python_name, annotation, default, str(member.name))
+                            Argument(
+                                member.python_name,
+                                annotation,
+                                default,
+                                str(member.name),
+                                _docline(member.description),
+                            )
                         )
                     method.body_fields.sort(key=lambda a: a.default is not None)
                 else:
@@ -269,6 +321,14 @@ def _iter_ops(spec: dict[str, Any]) -> Any:
     from tools.facade_names import operations
 
     return operations(spec)
+
+
+def ruff_binary() -> str:
+    """The ruff of the ``ruff`` package that runs this code: in pip's isolated build that is the build
+    environment's (a build requirement), not the target environment's, which has none."""
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]
+
+    return str(find_ruff_bin())
 
 
 def generate_facade(
@@ -306,10 +366,11 @@ def generate_facade(
     (out / "__init__.py").write_text(
         init_template.render(namespaces=namespaces, package=package), encoding="utf-8"
     )
+    ruff = ruff_binary()
     for command in (
-        [RUFF, "check", ".", "--isolated", "--no-cache", "--fix-only", "--quiet", "--select", "F401,I,UP",
+        [ruff, "check", ".", "--isolated", "--no-cache", "--fix-only", "--quiet", "--select", "F401,I,UP",
          "--target-version", "py311", "--line-length", "110"],
-        [RUFF, "format", ".", "--isolated", "--no-cache", "--quiet", "--line-length", "110"],
+        [ruff, "format", ".", "--isolated", "--no-cache", "--quiet", "--line-length", "110"],
     ):  # fmt: skip
         subprocess.run(command, cwd=out, check=True)
     return sum(len(n.methods) for n in namespaces)

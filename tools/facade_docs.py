@@ -1,4 +1,4 @@
-"""``make docs``: the facade's API reference (every method: signature, route, scopes, tier, returns).
+"""``make docs``: the facade's API reference (each method: signature, route, scopes, tier, Args).
 
 Written from the generated resources into build/docs/ (generated, never committed).
 """

@@ -16,6 +16,16 @@ version. The rule, in order, on the operationId's words (``get-a-knowledge-base-
 5. a preposition left dangling at the end, or doubled, goes; what is left is joined with ``_``;
 6. two operations of one namespace reaching the same name both keep their whole operationId instead;
 7. the exceptions in ``spec/facade-names.yaml`` (each with its reason) win over all of this.
+
+An operation without an ``operationId`` (Front's specs of 2022-05 to 2024-04 have many) is named by the
+same rule from an id spelled from its method and path alone (:func:`path_operation_id`), so its name is
+stable across versions: the verb is ``list`` for a GET whose path ends on a plural word (``GET /tags``),
+``get`` for any other GET (``GET /tags/{tag_id}``, ``GET /me``), ``create`` for POST, ``update`` for
+PUT and PATCH, ``delete`` for DELETE; then the path's words, a segment followed by a parameter in the
+singular (``GET /teammates/{teammate_id}/tags`` → ``list-teammate-tags`` → ``tags.list_for_teammate``;
+``POST /tags/{tag_id}/children`` → ``create-tag-children`` → ``tags.create_children``). Its key in the
+maps below (and in ``spec/facade-names.yaml``) is ``<method>-<path>`` (``get-/tags/{tag_id}``); rule 6
+then falls back to the generator's own module name (``get_tags_tag_id``).
 """
 
 from __future__ import annotations
@@ -134,6 +144,36 @@ def rule_name(tag: str, operation_id: str, path: str) -> str:
     return name
 
 
+PATH_VERBS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
+IRREGULAR_PLURALS = frozenset({"children", "people"})
+
+
+def operation_key(method: str, path: str, operation: Mapping[str, Any]) -> str:
+    """The operation's name in the maps of this module: its operationId, else ``<method>-<path>``."""
+    return str(operation.get("operationId") or f"{method.lower()}-{path}")
+
+
+def path_operation_id(method: str, path: str) -> str:
+    """The id the rule reads for an operation without one: a verb from the method, the path's words."""
+    segments = [s for s in path.strip("/").split("/") if s]
+    words: list[str] = []
+    for index, segment in enumerate(segments):
+        if segment.startswith("{"):
+            continue
+        parts = [w for w in re.split(r"[^A-Za-z0-9]+", segment.lower()) if w]
+        followed_by_parameter = index + 1 < len(segments) and segments[index + 1].startswith("{")
+        if followed_by_parameter and parts:
+            parts[-1] = _singular(parts[-1])
+        words += parts
+    last = segments[-1] if segments else ""
+    if method.lower() == "get":
+        plural = last.endswith("s") or last.split("_")[-1] in IRREGULAR_PLURALS
+        verb = "list" if last and not last.startswith("{") and plural else "get"
+    else:
+        verb = PATH_VERBS.get(method.lower(), method.lower())
+    return "-".join([verb, *words])
+
+
 def _fallback(operation_id: str) -> str:
     name = re.sub(r"[^0-9a-zA-Z]+", "_", operation_id).strip("_").lower()
     return name + "_" if keyword.iskeyword(name) or not name.isidentifier() else name
@@ -168,8 +208,9 @@ def facade_names(
     exceptions = load_exceptions() if exceptions is None else exceptions
     found: list[tuple[str, str, str, str, str]] = []  # operation_id, namespace, method, METHOD, path
     for tag, method, path, operation in operations(spec):
-        operation_id = str(operation.get("operationId") or f"{method.lower()}-{path}")
-        found.append((operation_id, snake_case(tag), rule_name(tag, operation_id, path), method, path))
+        operation_id = operation_key(method, path, operation)
+        said = operation.get("operationId") or path_operation_id(method, path)
+        found.append((operation_id, snake_case(tag), rule_name(tag, str(said), path), method, path))
     clashes: dict[tuple[str, str], int] = {}
     for _, namespace, name, _, _ in found:
         clashes[namespace, name] = clashes.get((namespace, name), 0) + 1

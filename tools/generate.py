@@ -27,11 +27,12 @@ from typing import Any
 import yaml
 
 from tools.apis import APIS, DEFAULT_API, api_named
-from tools.facade import generate_facade
+from tools.facade import generate_facade, ruff_binary
 from tools.packages import CORE, PACKAGES, ROOT
 from tools.query_objects import QueryObjects, resolve, write_query_module
 from tools.query_objects import load as load_query_objects
 from tools.response_shapes import write_response_shapes
+from tools.spec_descriptions import parameter_descriptions
 
 TEMPLATES = ROOT / "templates"
 CONFIG = CORE.path(CORE.config)
@@ -62,6 +63,9 @@ def operations_table(
             key = f"{method.upper()} {path}"
             if query_objects and key in query_objects:
                 facts["query_object"] = query_objects[key]
+            described = parameter_descriptions(spec, path, method)
+            if described:
+                facts["parameters"] = described
             table[key] = facts
     return table
 
@@ -189,9 +193,9 @@ def generate(
     if provenance is None:
         provenance = spec_provenance(json.loads(CORE.path(CORE.pin).read_text(encoding="utf-8")))
     allowed = yaml.safe_load(ALLOWED_WARNINGS.read_text(encoding="utf-8")) or []
-    env = dict(
-        os.environ, PYTHONUTF8="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    )
+    # The generator's post hooks run `ruff` from PATH: the same pinned ruff as the facade's, first.
+    tools_path = os.pathsep.join([str(Path(ruff_binary()).parent), str(Path(sys.executable).parent)])
+    env = dict(os.environ, PYTHONUTF8="1", PATH=f"{tools_path}{os.pathsep}{os.environ['PATH']}")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="generate-", dir=output.parent) as scratch:
         templates = Path(scratch) / "templates"

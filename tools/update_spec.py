@@ -23,8 +23,11 @@ from typing import Any
 
 import yaml
 
-from tools import fetch_spec, generate, patch_spec, spec_report
+from tools import fetch_spec, generate, patch_spec
 from tools.apis import APIS, DEFAULT_API, Api, api_named
+from tools.spec_changes.diff import compare
+from tools.spec_changes.model import Report
+from tools.spec_changes.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "spec"
@@ -78,7 +81,7 @@ def update(
     *,
     pin_file: Path = fetch_spec.PIN_FILE,
     build: Path = BUILD,
-) -> spec_report.Report:
+) -> Report:
     """:func:`update_api` for the Core API."""
     return update_api(APIS[DEFAULT_API], spec_file, commit, date, output, pin_file=pin_file, build=build)
 
@@ -92,7 +95,7 @@ def update_api(
     *,
     pin_file: Path | None = None,
     build: Path = BUILD,
-) -> spec_report.Report:
+) -> Report:
     pin_file = pin_file or api.pin_file
     data = spec_file.read_bytes()
     try:
@@ -117,7 +120,7 @@ def update_api(
     generate.generate(previous_patched, output, generate.spec_provenance(pin), package=api.package)
     pin_file.write_text(json.dumps(pin, indent=2) + "\n", encoding="utf-8")
     print(f"pin: commit {old_pin['commit'][:7]} ({old_pin['date']}) → {pin['commit'][:7]} ({pin['date']})")
-    return spec_report.compare(
+    return compare(
         old_spec or {"openapi": "3.0.0", "info": {"title": "none", "version": "0"}, "paths": {}},
         patched,
         tiers,
@@ -148,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print()
-    sys.stdout.write(spec_report.render(report, args.format))
+    sys.stdout.write(render(report, args.format))
     return 0
 
 

@@ -99,7 +99,8 @@ def test_changes_name_added_renamed_and_removed_methods() -> None:
 
 
 def test_the_spec_report_lists_facade_changes() -> None:
-    from tools.spec_report import compare, render
+    from tools.spec_changes.diff import compare
+    from tools.spec_changes.render import render
 
     def spec(paths: dict[str, object]) -> dict[str, object]:
         return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}

@@ -1,5 +1,6 @@
-"""The sdist carries what a build needs; built without its generated folder, the hook regenerates it
-(in pip's isolated build environment, from [build-system].requires alone); with the folder, it does not."""
+"""The sdist carries what a build needs; with its generated folder, a build does not regenerate; without
+it and without a spec, the build fails with one sentence. (The hook regenerating in pip's isolated build
+environment is test_git_install.py: a fresh clone has no generated folder.)"""
 
 from __future__ import annotations
 
@@ -12,12 +13,9 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from tools import packages
 from tools.packages import CORE, ROOT, SPECS_DIR_ENV
 
-from .conftest import offline, pip, run, unpack_sdist
+from .conftest import pip, run, unpack_sdist
 
 PIN = json.loads((ROOT / CORE.pin).read_text(encoding="utf-8"))
 
@@ -82,26 +80,6 @@ def test_an_sdist_with_its_generated_code_builds_without_regenerating(
     (wheel,) = out.glob("*.whl")
     assert not (tree / "build").exists()  # nothing was fetched or patched
     assert digest_tree(wheel_package_files(wheel)) == digest_tree(generated_files())
-
-
-def test_without_its_generated_folder_the_hook_regenerates_it_in_an_isolated_build(
-    built_sdist: Path, tmp_path: Path, wheelhouse: Path
-) -> None:
-    specs = packages.specs_dir()
-    if not (specs / CORE.spec_file).exists():
-        pytest.skip(f"Front's published spec is absent from ../shared/front-api-specs ({specs})")
-    tree = unpack_sdist(built_sdist, tmp_path)
-    shutil.rmtree(tree / "generated" / CORE.name)
-    out = tmp_path / "wheel"
-    # pip's own isolated build environment, filled only from [build-system].requires (offline).
-    run(pip("wheel", "--quiet", "--no-deps", *offline("--wheel-dir", out, tree)), env=isolated_env(specs))
-    (wheel,) = out.glob("*.whl")
-    assert (tree / "generated" / CORE.name / "__init__.py").exists()
-    assert (tree / "build" / "spec" / CORE.spec_file).read_bytes() == (specs / CORE.spec_file).read_bytes()
-    # The same pinned spec through the same pipeline: byte-identical to this checkout's generated code.
-    assert digest_tree(wheel_package_files(wheel)) == digest_tree(generated_files())
-    init = wheel_package_files(wheel)[f"{CORE.name}/__init__.py"].decode()
-    assert f'SPEC_SHA256 = "{PIN["sha256"]}"' in init and f'SPEC_COMMIT = "{PIN["commit"]}"' in init
 
 
 def test_where_the_spec_can_be_had_from_nowhere_the_build_fails_with_one_sentence(

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tools.spec_report import Report, compare
+from tools.spec_changes.diff import compare
+from tools.spec_changes.model import Report
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPECS_DIR = REPO_ROOT / ".." / "shared" / "front-api-specs"

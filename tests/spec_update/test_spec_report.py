@@ -1,4 +1,4 @@
-"""The API change report (tools/spec_report.py): on Front's real spec history and on synthetic pairs."""
+"""The API change report (tools/spec_changes/): on Front's real spec history and on synthetic pairs."""
 
 from __future__ import annotations
 
@@ -8,23 +8,17 @@ from typing import Any
 
 import pytest
 
-from tools.spec_report import (
-    Change,
-    ComponentChanges,
-    Operation,
-    OperationChanges,
-    Report,
-    compare,
-    main,
-    render,
-)
+from tools.spec_changes.diff import compare
+from tools.spec_changes.model import Change, ComponentChanges, OperationChanges, Report, SpecOperation
+from tools.spec_changes.render import render
+from tools.spec_report import main
 
 from .conftest import TIERS_FILE, make_spec, op, param, ref
 
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def labels(ops: list[Operation]) -> set[str]:
+def labels(ops: list[SpecOperation]) -> set[str]:
     return {o.label for o in ops}
 
 
