@@ -292,7 +292,7 @@ class SyncClient(ClientBase):
         """Any route (e.g. one the spec lacks) through the same auth, limiter, retries and errors.
 
         ``url`` is a path under ``base_url`` or an absolute URL on an allowed host. Returns the read
-        response; raises :class:`~front_client.errors.FrontError` for any non-2xx.
+        response; raises :class:`~front_client.errors.FrontStatusError` for any non-2xx.
         """
         return self._http.request(
             method,

@@ -10,8 +10,8 @@ in their auth layer and generated package. The stack, in the order a request mee
 - retry → limit (the same :class:`~front_client.transport.RetryPolicy`, limiter and tier table:
   ``POST /channels/{id}/inbound_messages`` and ``outbound_messages`` are Tier 2) → **sign** (a new JWT per
   attempt: :class:`~front_client.channel_auth.ChannelSigningTransport`) → network;
-- the same response hook (every non-2xx is a :class:`~front_client.errors.FrontError`), multipart bodies,
-  timeouts and ``follow_redirects=False``.
+- the same error mapping (every non-2xx is a :class:`~front_client.errors.FrontStatusError`), multipart
+  bodies, timeouts and ``follow_redirects=False``.
 
 Whether Front counts Channel API calls against the company's global budget of the Core API is not
 documented. Each client gets its own limiter by default, which applies the global budget *and* the tiers

@@ -41,7 +41,7 @@ from front_client.errors import (
     ForeignHostError,
     FrontClientError,
     FrontConnectionError,
-    FrontError,
+    FrontStatusError,
     FrontTimeoutError,
     InvalidTokenError,
     MalformedResponseError,
@@ -77,7 +77,7 @@ EXIT_STATUSES: tuple[tuple[type[BaseException], int, str], ...] = (
     (ForeignHostError, 11, "a link to another host was refused"),
     (SecretInUrlError, 11, "a link holding the token was refused"),
     (MalformedResponseError, 12, "a response that is not what the spec says"),
-    (FrontError, 13, "another HTTP error"),
+    (FrontStatusError, 13, "another HTTP error"),
     (FrontTimeoutError, 15, "network: the API did not answer in time"),  # a FrontConnectionError too
     (FrontConnectionError, 14, "network: could not reach the API"),
     (httpx.TransportError, 14, "network: could not reach the API"),

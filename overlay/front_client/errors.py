@@ -1,6 +1,6 @@
 """The exception family: everything ``front_client`` raises on purpose is a :class:`FrontClientError`.
 
-- :class:`FrontError` (and a subclass chosen by status): Front answered a status that is not 2xx;
+- :class:`FrontStatusError` (and a subclass chosen by status): Front answered a status that is not 2xx;
 - :class:`FrontConnectionError` / :class:`FrontTimeoutError`: there is no HTTP answer;
 - :class:`MalformedResponseError`: a 2xx whose body cannot be what the spec declares;
 - refusals made before anything is sent (:class:`ForeignHostError`, :class:`SecretInUrlError`,
@@ -45,7 +45,7 @@ __all__ = [
     "ForeignHostError",
     "FrontClientError",
     "FrontConnectionError",
-    "FrontError",
+    "FrontStatusError",
     "FrontTimeoutError",
     "InvalidPathError",
     "InvalidTokenError",
@@ -190,7 +190,7 @@ class MalformedResponseError(FrontClientError, MalformedResponse):
         )
 
 
-class FrontError(FrontClientError):
+class FrontStatusError(FrontClientError):
     """Front answered a status that is not 2xx.
 
     ``status``, ``title``, ``message`` and ``details`` come from Front's ``{"_error": {...}}`` body when it
@@ -241,15 +241,15 @@ class FrontError(FrontClientError):
         return text
 
 
-class BadRequestError(FrontError):
+class BadRequestError(FrontStatusError):
     """400: Front rejected the request's shape."""
 
 
-class AuthenticationError(FrontError):
+class AuthenticationError(FrontStatusError):
     """401: the token is missing, malformed, expired or revoked."""
 
 
-class PermissionDeniedError(FrontError):
+class PermissionDeniedError(FrontStatusError):
     """403: the token may not do this (a missing scope, usually; the message names it when known)."""
 
 
@@ -257,19 +257,19 @@ class PrivateResourceError(PermissionDeniedError):
     """403 on an individual (private) resource; the message says how to allow it."""
 
 
-class NotFoundError(FrontError):
+class NotFoundError(FrontStatusError):
     """404."""
 
 
-class ConflictError(FrontError):
+class ConflictError(FrontStatusError):
     """409."""
 
 
-class UnprocessableEntityError(FrontError):
+class UnprocessableEntityError(FrontStatusError):
     """422."""
 
 
-class RateLimitError(FrontError):
+class RateLimitError(FrontStatusError):
     """429 that was not retried (attempts exhausted, or ``Retry-After`` longer than ``max_retry_after``).
 
     ``retry_after`` is the pause the client honours before its next call (the server's ``Retry-After``,
@@ -305,15 +305,15 @@ class RateLimitError(FrontError):
         return f"{text} ({named}, counted apart from the global budget)"
 
 
-class ServerError(FrontError):
+class ServerError(FrontStatusError):
     """5xx (including statuses outside :class:`http.HTTPStatus`, such as 520)."""
 
 
-class UnexpectedRedirectError(FrontError):
+class UnexpectedRedirectError(FrontStatusError):
     """A 3xx that was not followed (only one re-issue to a merged conversation's new ID is made)."""
 
 
-_BY_STATUS: Mapping[int, type[FrontError]] = {
+_BY_STATUS: Mapping[int, type[FrontStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
     403: PermissionDeniedError,
@@ -324,11 +324,11 @@ _BY_STATUS: Mapping[int, type[FrontError]] = {
 }
 
 
-def status_error_class(status: int) -> type[FrontError]:
+def status_error_class(status: int) -> type[FrontStatusError]:
     """The class of the error for ``status`` (before a 403's wording may make it a private resource's)."""
     if 300 <= status <= 399:
         return UnexpectedRedirectError
-    return _BY_STATUS.get(status) or (ServerError if 500 <= status <= 599 else FrontError)
+    return _BY_STATUS.get(status) or (ServerError if 500 <= status <= 599 else FrontStatusError)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

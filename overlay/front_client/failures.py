@@ -3,7 +3,7 @@
 Every way a call is made (a generated function, the facade, :meth:`FrontClient.request`, pagination, a
 download) goes through the client's httpx client, whose ``send`` (:mod:`front_client.http`) calls these:
 
-- :func:`error_from_response`: a non-2xx answer → :class:`~front_client.errors.FrontError` or the
+- :func:`error_from_response`: a non-2xx answer → :class:`~front_client.errors.FrontStatusError` or the
   subclass its status (and, for a 403, its wording) names;
 - :func:`transport_error` / :func:`mapped_errors`: an httpx failure that is not an HTTP answer →
   :class:`~front_client.errors.FrontConnectionError` / :class:`~front_client.errors.FrontTimeoutError`,
@@ -39,7 +39,7 @@ from front_client.credentials import CredentialKind
 from front_client.errors import (
     FrontClientError,
     FrontConnectionError,
-    FrontError,
+    FrontStatusError,
     FrontTimeoutError,
     MalformedResponseError,
     PrivateResourceError,
@@ -106,7 +106,7 @@ def error_from_response(
     unreadable: Exception | None = None,
     *,
     context: ErrorContext = NO_CONTEXT,
-) -> FrontError:
+) -> FrontStatusError:
     """Build the error for a non-2xx response whose body has been read (or could not be: ``unreadable``,
     e.g. a corrupt ``Content-Encoding`` or a body over ``max_body_size``; the status is kept).
 

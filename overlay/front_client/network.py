@@ -17,7 +17,7 @@ becomes 1 GiB in memory. :class:`GuardTransport` / :class:`AsyncGuardTransport` 
   encoding never asked for) raises ``httpx.DecodingError``. The response reaching httpx carries no
   ``Content-Encoding`` (it is already decoded).
 
-The client turns each into its typed error, status kept (``FrontError`` subclass for a non-2xx,
+The client turns each into its typed error, status kept (``FrontStatusError`` subclass for a non-2xx,
 ``MalformedResponseError`` for a success, ``FrontTimeoutError`` for the deadline).
 """
 

@@ -19,7 +19,7 @@ from typing import Any
 import front_channel_api.api
 import pytest
 from front_channel_api.types import File, Response, Unset
-from front_client import AsyncFrontChannelClient, FrontChannelClient, FrontError
+from front_client import AsyncFrontChannelClient, FrontChannelClient, FrontStatusError
 
 from tests.contract.builder import Builder, Operation, all_operations, endpoint_modules
 from tests.contract.fakes import FakeClock
@@ -122,7 +122,7 @@ def client_options(asynchronous: bool) -> dict[str, Any]:
     )
 
 
-def fail_with_prism(operation: Operation, error: FrontError) -> typing.NoReturn:
+def fail_with_prism(operation: Operation, error: FrontStatusError) -> typing.NoReturn:
     pytest.fail(f"{operation.key}: {error}\nPrism: {error.headers.get('sl-violations')} {error.body}")
 
 
@@ -134,7 +134,7 @@ def test_operation(operation: Operation, request: pytest.FixtureRequest) -> None
     with FrontChannelClient(**client_options(False)) as client:
         try:
             response = module_for(operation).sync_detailed(*positional, client=client, **keywords)
-        except FrontError as error:
+        except FrontStatusError as error:
             fail_with_prism(operation, error)
     check_response(operation, response)
 
@@ -147,7 +147,7 @@ async def test_operation_async(operation: Operation, request: pytest.FixtureRequ
     async with AsyncFrontChannelClient(**client_options(True)) as client:
         try:
             response = await module_for(operation).asyncio_detailed(*positional, client=client, **keywords)
-        except FrontError as error:
+        except FrontStatusError as error:
             fail_with_prism(operation, error)
     check_response(operation, response)
 

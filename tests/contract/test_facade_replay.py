@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from front_client import AsyncFrontClient, FrontClient, FrontError
+from front_client import AsyncFrontClient, FrontClient, FrontStatusError
 from front_client.pagination import Page
 from front_core_api.resources import FACADE_METHODS, LIST_OPERATIONS, NAMESPACES
 
@@ -70,7 +70,7 @@ def test_operation_through_the_facade(operation: Operation, request: pytest.Fixt
         method, is_list = _target(client, operation)
         try:
             result = method(*positional, **keywords)
-        except FrontError as error:
+        except FrontStatusError as error:
             raise_with_violations(operation, error)
     _check(operation, result, is_list)
 
@@ -86,7 +86,7 @@ async def test_operation_through_the_async_facade(
         method, is_list = _target(client, operation)
         try:
             result = await method(*positional, **keywords)
-        except FrontError as error:
+        except FrontStatusError as error:
             raise_with_violations(operation, error)
     _check(operation, result, is_list)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import front_core_api.api
 import pytest
-from front_client import AsyncFrontClient, FrontClient, FrontError
+from front_client import AsyncFrontClient, FrontClient, FrontStatusError
 from front_core_api.types import Response, Unset
 
 from tests.support.clocked import clocked
@@ -103,7 +103,7 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
     return operation.operation_id  # shared by the sync and the async pass
 
 
-def prism_violations(error: FrontError) -> list[str]:
+def prism_violations(error: FrontStatusError) -> list[str]:
     """What Prism found wrong with our request: its ``sl-violations`` header (operations whose spec
     declares a 4xx answer) or the ``validation`` list of its own 422 problem body (every other one)."""
     found: list[str] = []
@@ -121,7 +121,7 @@ def prism_violations(error: FrontError) -> list[str]:
     return found
 
 
-def raise_with_violations(operation: Operation, error: FrontError) -> typing.NoReturn:
+def raise_with_violations(operation: Operation, error: FrontStatusError) -> typing.NoReturn:
     violations = prism_violations(error)
     pytest.fail(f"{operation.key}: {error}" + "".join(f"\nPrism: {v}" for v in violations))
 
@@ -143,7 +143,7 @@ def send(operation: Operation, client: FrontClient, **overrides: Any) -> Respons
         response: Response[Any] = module.sync_detailed(
             *positional, client=client, **{**keywords, **overrides}
         )
-    except FrontError as error:
+    except FrontStatusError as error:
         raise_with_violations(operation, error)
     return response
 
@@ -155,7 +155,7 @@ async def send_async(operation: Operation, client: AsyncFrontClient, **overrides
         response: Response[Any] = await module.asyncio_detailed(
             *positional, client=client, **{**keywords, **overrides}
         )
-    except FrontError as error:
+    except FrontStatusError as error:
         raise_with_violations(operation, error)
     return response
 

@@ -1,8 +1,8 @@
 """Hostile bodies: a gzip bomb, JSON nested past the recursion limit, a corrupt or unknown Content-Encoding.
 
 Each ends in the typed error of its status (``MalformedResponseError`` for a success, the status's
-``FrontError`` otherwise), never a raw ``RecursionError`` / ``httpx.DecodingError``, and a bomb is never held
-in memory beyond ``max_body_size``.
+``FrontStatusError`` otherwise), never a raw ``RecursionError`` / ``httpx.DecodingError``, and a bomb is
+never held in memory beyond ``max_body_size``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from front_client import (
     AsyncFrontClient,
     AuthenticationError,
     FrontClient,
-    FrontError,
+    FrontStatusError,
     MalformedResponseError,
     MissingTokenError,
     SecretInUrlError,
@@ -148,7 +148,7 @@ def test_repr_of_a_client_whose_init_raised(
 
 
 def test_a_front_error_built_by_hand_is_unchanged() -> None:
-    error = FrontError(status=400, message=f"user text {TOKEN}")
+    error = FrontStatusError(status=400, message=f"user text {TOKEN}")
     assert TOKEN in str(error)  # only what the client read from a response is scrubbed
 
 

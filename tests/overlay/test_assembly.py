@@ -17,7 +17,7 @@ from front_client import (
     FrontChannelClient,
     FrontClient,
     FrontClientError,
-    FrontError,
+    FrontStatusError,
 )
 from front_client.credentials import CredentialKind
 from front_client.options import ClientOptions
@@ -234,7 +234,7 @@ async def test_a_channel_jwt_echoed_by_the_server_is_redacted_everywhere(asynchr
 
     transport: Any = httpx.MockTransport(echo)
     client = _channel(asynchronous, transport=transport, limiter=False)
-    with pytest.raises(FrontError) as caught:
+    with pytest.raises(FrontStatusError) as caught:
         await _send(client)
     await _close(client)
     error = caught.value

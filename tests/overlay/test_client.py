@@ -14,7 +14,7 @@ from front_client import (
     AsyncFrontClient,
     ForeignHostError,
     FrontClient,
-    FrontError,
+    FrontStatusError,
     InProcessLimiter,
     InvalidTokenError,
     MissingTokenError,
@@ -179,7 +179,7 @@ async def test_token_never_in_repr_logs_or_errors(api: Driver, caplog: pytest.Lo
     api.front.on("GET", "/conversations/cnv_2", Reply(401, json=error_body(401, "Unauthorized", "bad token")))
     client = api.client()
     await api.call(client, get_conversation_by_id, "cnv_1")
-    with pytest.raises(FrontError) as caught:
+    with pytest.raises(FrontStatusError) as caught:
         await api.call(client, get_conversation_by_id, "cnv_2")
     texts = [repr(client), str(client.__dict__), str(caught.value), repr(caught.value), caplog.text]
     texts += [repr(client.get_async_httpx_client() if api.is_async else client.get_httpx_client())]

@@ -10,7 +10,7 @@ import pytest
 from front_client import (
     BadRequestError,
     ForeignHostError,
-    FrontError,
+    FrontStatusError,
     MalformedResponseError,
     PermissionDeniedError,
     PrivateResourceError,
@@ -34,7 +34,7 @@ PATH = "/conversations/cnv_1"
 async def test_every_part_of_fronts_error_in_order(api: Driver) -> None:
     body = error_body(404, "Some title", "Some message", ["first detail", "second detail"])
     api.front.on("PATCH", PATH, Reply(404, json=body))
-    with pytest.raises(FrontError) as caught:
+    with pytest.raises(FrontStatusError) as caught:
         await api.call_detailed(
             api.client(), update_conversation, "cnv_1", body=UpdateConversation(status="open")
         )
@@ -259,8 +259,8 @@ def test_a_refused_host_is_named_without_credentials() -> None:
 
 
 def test_an_error_built_by_hand_has_every_default() -> None:
-    """Users build errors in their own tests (``FrontError(status=...)``): each field has a usable default."""
-    error = FrontError(status=503)
+    """Users build errors in their own tests (``FrontStatusError(status=...)``): every field has a default."""
+    error = FrontStatusError(status=503)
     assert str(error) == "503 Service Unavailable"
     assert (error.title, error.message, error.details, error.method, error.url, error.body) == (
         None,
@@ -306,10 +306,10 @@ def test_a_minus_0000_date_is_utc_whatever_the_local_time_zone() -> None:
         ),
         (400, BadRequestError, "400 Bad Request [GET https://api2.frontapp.com/x]"),
         (599, ServerError, "599 HTTP 599 [GET https://api2.frontapp.com/x]"),
-        (600, FrontError, "600 HTTP 600 [GET https://api2.frontapp.com/x]"),
+        (600, FrontStatusError, "600 HTTP 600 [GET https://api2.frontapp.com/x]"),
     ],
 )
-def test_the_edges_of_each_status_range(status: int, cls: type[FrontError], text: str) -> None:
+def test_the_edges_of_each_status_range(status: int, cls: type[FrontStatusError], text: str) -> None:
     request = httpx.Request("GET", "https://api2.frontapp.com/x")
     error = error_from_response(httpx.Response(status, headers={"Location": "/y"}, request=request))
     assert type(error) is cls

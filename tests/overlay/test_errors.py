@@ -1,4 +1,4 @@
-"""Every non-2xx becomes a typed FrontError, read from Front's ``_error`` body or whatever the body is."""
+"""Every non-2xx becomes a typed FrontStatusError, read from Front's ``_error`` body or whatever it holds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from front_client import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
-    FrontError,
+    FrontStatusError,
     NotFoundError,
     PermissionDeniedError,
     PrivateResourceError,
@@ -40,14 +40,14 @@ PATH = "/conversations/cnv_1"
         (429, RateLimitError),
         (500, ServerError),
         (503, ServerError),
-        (418, FrontError),
+        (418, FrontStatusError),
     ],
 )
-async def test_status_chooses_the_class(api: Driver, status: int, cls: type[FrontError]) -> None:
+async def test_status_chooses_the_class(api: Driver, status: int, cls: type[FrontStatusError]) -> None:
     body = error_body(status, "Some title", "Some message", ["first detail", "second detail"])
     api.front.on("PATCH", PATH, Reply(status, json=body))
     client = api.client(max_retries=0)
-    with pytest.raises(FrontError) as caught:
+    with pytest.raises(FrontStatusError) as caught:
         await api.call_detailed(
             client, update_conversation, "cnv_1", body=UpdateConversation(status="archived")
         )
@@ -102,7 +102,7 @@ async def test_any_body_shape_gives_a_readable_error(
     api: Driver, reply: Reply, title: str, message: str | None
 ) -> None:
     api.front.on("POST", "/raw", reply)
-    with pytest.raises(FrontError) as caught:
+    with pytest.raises(FrontStatusError) as caught:
         await api.request(api.client(), "POST", "/raw")
     assert caught.value.title == title
     assert caught.value.message == message

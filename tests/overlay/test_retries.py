@@ -14,9 +14,9 @@ from front_client import (
     FrontConnectionError,
     FrontTimeoutError,
     RateLimitError,
-    RetryPolicy,
     ServerError,
 )
+from front_client.transport import RetryPolicy
 from front_core_api.api.conversations import get_conversation_by_id, update_conversation
 from front_core_api.api.messages import create_message
 from front_core_api.models.outbound_message import OutboundMessage

@@ -72,7 +72,7 @@ def call(module: ModuleType, builder: Any, operation: Any, client: Any) -> dict[
 
 
 def main(spec_file: str, base_url: str) -> dict[str, Any]:
-    from front_client import FrontClient, FrontError
+    from front_client import FrontClient, FrontStatusError
 
     from tests.contract.builder import Builder, all_operations, endpoint_modules
 
@@ -92,7 +92,7 @@ def main(spec_file: str, base_url: str) -> dict[str, Any]:
                 continue
             try:
                 results[key] = call(modules[route], builder, operations[route], client)
-            except FrontError as error:
+            except FrontStatusError as error:
                 results[key] = {"error": str(error), "status": error.status}
     return {"endpoints": len(modules), "operations": len(operations), "calls": results}
 
