@@ -66,7 +66,7 @@ def test_with_redis_each_installation_has_its_own_expiring_key(
 
     server = redis.Redis.from_url(redis_url, decode_responses=True)
     keys = sorted(str(key) for key in server.keys("*"))
-    assert any(key.endswith("company:oauth:acme") for key in keys)
-    assert any(key.endswith("company:oauth:beta") for key in keys)
+    assert any(key.endswith("installation:acme") for key in keys), keys
+    assert any(key.endswith("installation:beta") for key in keys), keys
     assert all(server.pttl(key) > 0 for key in keys)  # an idle installation's key goes away by itself
     server.close()

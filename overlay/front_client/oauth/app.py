@@ -193,19 +193,24 @@ class FrontOAuth:
             if limiter is None:
                 if self.redis_url is not None:
                     # One set of Redis connections for every installation; a key (and a budget) each.
-                    limiter = self._redis_limiter().for_installation(installation)
+                    limiter = self._redis_limiter(installation)
                 else:
                     limiter = InProcessLimiter(self.rate_limit_policy)
                 self._limiters[installation] = limiter
             return limiter
 
-    def _redis_limiter(self) -> Any:
+    def _redis_limiter(self, installation: str) -> Any:
+        """``installation``'s RedisLimiter; the first one made owns the Redis connections every other
+        installation's shares (``for_installation``)."""
         if self._shared_redis is None:
             from front_client.limiter.redis_backend import RedisLimiter
 
             assert self.redis_url is not None  # only called when it is set
-            self._shared_redis = RedisLimiter(self.redis_url, policy=self.rate_limit_policy)
-        return self._shared_redis
+            self._shared_redis = RedisLimiter(
+                self.redis_url, installation=installation, policy=self.rate_limit_policy
+            )
+            return self._shared_redis
+        return self._shared_redis.for_installation(installation)
 
     def client(self, installation: str, **options: Any) -> FrontClient:
         """A :class:`~front_client.FrontClient` acting for ``installation`` (``FrontClient`` options as
