@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 from front_client import AsyncFrontClient, FrontClient
-from front_client.testing import EmulatorLimits, EmulatorResponse, FrontEmulator
-from front_client.testing.server import EmulatorRequest
+from front_client.testing import EmulatorLimits, EmulatorRequest, EmulatorResponse, FrontEmulator
 from front_core_api.api.contacts import list_contacts
 from vcr.cassette import Cassette  # type: ignore[import-untyped]
 

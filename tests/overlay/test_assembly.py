@@ -18,6 +18,7 @@ from front_client import (
     FrontClient,
     FrontClientError,
     FrontStatusError,
+    InProcessLimiter,
 )
 from front_client.credentials import CredentialKind
 from front_client.options import ClientOptions
@@ -28,7 +29,7 @@ from .conftest import TOKEN, Driver, Recorded, Reply
 
 PATH = "/conversations/cnv_1"
 CONVERSATION = {"id": "cnv_1", "subject": "s", "status": "archived"}
-CHANNEL = {
+CHANNEL: dict[str, Any] = {
     "channel_id": "cha_1",
     "app_uid": "app_9f2c",
     "app_secret": "app-secret-7d1e5b2a-0c44-4f1e-9b7d-aa31",
@@ -215,7 +216,9 @@ async def test_channel_and_core_clients_send_the_same_stack(
         copy = channel.with_options(max_retries=0)
         await _send(copy)
         assert copy.options.max_retries == 0 and copy.limiter is channel.limiter
-        assert channel.limiter is not None and channel.limiter.max_wait == pytest.approx(120.0)  # type: ignore[attr-defined]
+        assert isinstance(channel.limiter, InProcessLimiter) and channel.limiter.max_wait == pytest.approx(
+            120.0
+        )
         sent = emulator.requests_to("POST /channels/{id}/inbound_messages")
         assert [request.headers["accept-encoding"] for request in sent] == ["gzip, deflate"] * 2
         for client in (channel, core):

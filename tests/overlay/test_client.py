@@ -182,7 +182,10 @@ async def test_token_never_in_repr_logs_or_errors(api: Driver, caplog: pytest.Lo
     with pytest.raises(FrontStatusError) as caught:
         await api.call(client, get_conversation_by_id, "cnv_2")
     texts = [repr(client), str(client.__dict__), str(caught.value), repr(caught.value), caplog.text]
-    texts += [repr(client.get_async_httpx_client() if api.is_async else client.get_httpx_client())]
+    http = (
+        client.get_async_httpx_client() if isinstance(client, AsyncFrontClient) else client.get_httpx_client()
+    )
+    texts += [repr(http)]
     for text in texts:
         assert TOKEN not in text
     assert not hasattr(client, "token")

@@ -15,8 +15,7 @@ import front_core_api.api
 import front_core_api.resources
 import pytest
 from front_client._resource import Operation
-from front_client.testing import FrontEmulator
-from front_client.testing.server import EmulatorRequest, EmulatorResponse
+from front_client.testing import EmulatorRequest, EmulatorResponse, FrontEmulator
 from front_core_api.query import QUERY_OBJECTS
 
 TOKEN = "tok_query_5e3b"

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from front_client import AsyncFrontClient, FrontClient, FrontClientError
 from front_client.query import InvalidQueryError
-from front_client.testing import FrontEmulator
-from front_client.testing.server import EmulatorRequest, EmulatorResponse
+from front_client.testing import EmulatorRequest, EmulatorResponse, FrontEmulator
 
 from .conftest import QUERY_OPERATIONS, TOKEN, QueryOperation, sent_query
 
