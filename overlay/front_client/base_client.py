@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, Unpack, cast
 
 import httpx
 from front_core_api import SPEC_DATE
@@ -31,13 +31,7 @@ from front_client.errors import InvalidTokenError, MalformedResponseError, Missi
 from front_client.failures import ErrorContext, malformed_response
 from front_client.http import AsyncFrontHttpClient, FrontHttpClient, Lifetime
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
-from front_client.options import (
-    NOT_GIVEN,
-    ClientOptions,
-    NotGiven,
-    ProxyOption,
-    VerifyOption,
-)
+from front_client.options import ClientOptions, PerCallKeywords, options_from
 from front_client.redaction import Scrubber
 
 __all__ = [
@@ -45,7 +39,6 @@ __all__ = [
     "AsyncClient",
     "ClientBase",
     "SyncClient",
-    "options_from",
     "resolve_credential",
     "user_agent",
 ]
@@ -54,7 +47,6 @@ TOKEN_ENV = "FRONT_API_TOKEN"
 # What an Authorization header value can hold: visible ASCII (Front's tokens are JWTs).
 _TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 T = TypeVar("T")
-TimeoutOption = httpx.Timeout | float | None
 
 
 def user_agent(api: str = "Core", spec_date: str = SPEC_DATE) -> str:
@@ -80,37 +72,6 @@ def resolve_credential(token: str | None, credential: BearerCredential | None) -
             f"another control or non-ASCII character, e.g. from a copy): check token= or {TOKEN_ENV}"
         )
     return StaticToken(value)
-
-
-def options_from(
-    options: ClientOptions | None,
-    *,
-    base_url: str | NotGiven | None,
-    timeout: TimeoutOption | NotGiven,
-    max_retries: int | NotGiven,
-    max_retry_after: float | NotGiven,
-    max_total_wait: float | NotGiven,
-    proxy: ProxyOption | NotGiven,
-    verify: VerifyOption | NotGiven,
-    headers: Mapping[str, str] | NotGiven | None,
-    raise_on_unexpected_status: bool | NotGiven,
-    deadline: float | NotGiven | None,
-    max_body_size: int | NotGiven | None,
-) -> ClientOptions:
-    """``options`` (default: all defaults) with the keywords given."""
-    return (options or ClientOptions()).replace(
-        base_url=base_url,
-        timeout=timeout if isinstance(timeout, NotGiven | httpx.Timeout) else httpx.Timeout(timeout),
-        max_retries=max_retries,
-        max_retry_after=max_retry_after,
-        max_total_wait=max_total_wait,
-        proxy=proxy,
-        verify=verify,
-        headers={} if headers is None else headers,
-        raise_on_unexpected_status=raise_on_unexpected_status,
-        deadline=deadline,
-        max_body_size=max_body_size,
-    )
 
 
 class ClientBase:
@@ -184,35 +145,16 @@ class ClientBase:
     def _adopt(self, original: Self, options: ClientOptions, parts: SharedParts) -> None:
         raise NotImplementedError
 
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        max_total_wait: float | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        max_body_size: int | NotGiven | None = NOT_GIVEN,
-        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        raise_on_unexpected_status: bool | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with other options for the calls made through it, e.g. a slow export next to quick reads.
+    def with_options(self, **changes: Unpack[PerCallKeywords]) -> Self:
+        """A copy with other options for the calls made through it, e.g. a slow export next to quick reads
+        (``timeout``, ``max_retries``, ``max_retry_after``, ``max_total_wait``, ``deadline``,
+        ``max_body_size``, ``headers``, ``raise_on_unexpected_status``).
 
         Cheap: it shares this client's connection pool, limiter, auth and secrets (no new connection).
         Closing the copy leaves this client open; closing this client closes the copy too (its calls then
         raise ``ClientClosedError``). ``headers`` replace this client's extra headers.
         """
-        options = self._options.replace(
-            timeout=timeout if isinstance(timeout, NotGiven | httpx.Timeout) else httpx.Timeout(timeout),
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            max_total_wait=max_total_wait,
-            deadline=deadline,
-            max_body_size=max_body_size,
-            headers=headers,
-            raise_on_unexpected_status=raise_on_unexpected_status,
-        )
-        return self._copy_with(options)
+        return self._copy_with(options_from(self._options, **changes))
 
     # Two clients are equal only if they are the same client.
     def __eq__(self, other: object) -> bool:

@@ -21,8 +21,7 @@ client's limiter (``limiter=core.limiter``, or one ``RedisLimiter`` to both) to 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal, Self
+from typing import Literal, Self, Unpack
 
 import httpx
 from front_channel_api import SPEC_DATE as CHANNEL_SPEC_DATE
@@ -34,9 +33,7 @@ from front_client.base_client import (
     AsyncClient,
     ClientBase,
     SyncClient,
-    TimeoutOption,
     _parts,
-    options_from,
     user_agent,
 )
 from front_client.channel_auth import (
@@ -49,7 +46,7 @@ from front_client.channel_auth import (
 from front_client.credentials import StaticToken
 from front_client.http import AsyncFrontHttpClient, FrontHttpClient
 from front_client.limiter.base import AsyncLimiter, SyncLimiter
-from front_client.options import NOT_GIVEN, ClientOptions, NotGiven, ProxyOption, VerifyOption
+from front_client.options import ClientOptions, OptionKeywords, options_from
 
 __all__ = ["AsyncFrontChannelClient", "FrontChannelClient"]
 
@@ -147,40 +144,17 @@ class FrontChannelClient(_ChannelClient, SyncClient, Resources):
         app_uid: str | int | None = None,
         app_secret: str | None = None,
         jwt_lifetime: float = DEFAULT_JWT_LIFETIME,
-        base_url: str | NotGiven | None = NOT_GIVEN,
         limiter: SyncLimiter | Literal[False] | None = None,
-        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        max_total_wait: float | NotGiven = NOT_GIVEN,
         transport: httpx.BaseTransport | None = None,
-        proxy: ProxyOption | NotGiven = NOT_GIVEN,
-        verify: VerifyOption | NotGiven = NOT_GIVEN,
-        headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        raise_on_unexpected_status: bool | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        max_body_size: int | NotGiven | None = NOT_GIVEN,
         options: ClientOptions | None = None,
+        **keywords: Unpack[OptionKeywords],
     ) -> None:
         self._setup(
             channel_id=channel_id,
             app_uid=app_uid,
             app_secret=app_secret,
             jwt_lifetime=jwt_lifetime,
-            options=options_from(
-                options,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                max_retry_after=max_retry_after,
-                max_total_wait=max_total_wait,
-                proxy=proxy,
-                verify=verify,
-                headers=headers,
-                raise_on_unexpected_status=raise_on_unexpected_status,
-                deadline=deadline,
-                max_body_size=max_body_size,
-            ),
+            options=options_from(options, **keywords),
             limiter=limiter,
             transport=transport,
             asynchronous=False,
@@ -215,40 +189,17 @@ class AsyncFrontChannelClient(_ChannelClient, AsyncClient, AsyncResources):
         app_uid: str | int | None = None,
         app_secret: str | None = None,
         jwt_lifetime: float = DEFAULT_JWT_LIFETIME,
-        base_url: str | NotGiven | None = NOT_GIVEN,
         limiter: AsyncLimiter | Literal[False] | None = None,
-        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        max_total_wait: float | NotGiven = NOT_GIVEN,
         transport: httpx.AsyncBaseTransport | None = None,
-        proxy: ProxyOption | NotGiven = NOT_GIVEN,
-        verify: VerifyOption | NotGiven = NOT_GIVEN,
-        headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        raise_on_unexpected_status: bool | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        max_body_size: int | NotGiven | None = NOT_GIVEN,
         options: ClientOptions | None = None,
+        **keywords: Unpack[OptionKeywords],
     ) -> None:
         self._setup(
             channel_id=channel_id,
             app_uid=app_uid,
             app_secret=app_secret,
             jwt_lifetime=jwt_lifetime,
-            options=options_from(
-                options,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                max_retry_after=max_retry_after,
-                max_total_wait=max_total_wait,
-                proxy=proxy,
-                verify=verify,
-                headers=headers,
-                raise_on_unexpected_status=raise_on_unexpected_status,
-                deadline=deadline,
-                max_body_size=max_body_size,
-            ),
+            options=options_from(options, **keywords),
             limiter=limiter,
             transport=transport,
             asynchronous=True,

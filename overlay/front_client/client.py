@@ -16,8 +16,7 @@ Either client is the ``client=`` of the generated functions (``FrontClient`` for
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, Unpack, cast, overload
 
 import httpx
 from front_core_api.resources import AsyncResources, Resources
@@ -27,9 +26,7 @@ from front_client.base_client import (
     TOKEN_ENV,
     AsyncClient,
     SyncClient,
-    TimeoutOption,
     _parts,
-    options_from,
     resolve_credential,
     user_agent,
 )
@@ -45,11 +42,9 @@ from front_client.options import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_SIZE,
     DEFAULT_TIMEOUT,
-    NOT_GIVEN,
     ClientOptions,
-    NotGiven,
-    ProxyOption,
-    VerifyOption,
+    OptionKeywords,
+    options_from,
 )
 from front_client.pagination import MAX_EMPTY_PAGES, AsyncPaginator, Paginator, _PagePlan
 
@@ -94,35 +89,12 @@ class FrontClient(SyncClient, Resources):
         token: str | None = None,
         *,
         credential: BearerCredential | None = None,
-        base_url: str | NotGiven | None = NOT_GIVEN,
         limiter: SyncLimiter | Literal[False] | None = None,
-        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        max_total_wait: float | NotGiven = NOT_GIVEN,
         transport: httpx.BaseTransport | None = None,
-        proxy: ProxyOption | NotGiven = NOT_GIVEN,
-        verify: VerifyOption | NotGiven = NOT_GIVEN,
-        headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        raise_on_unexpected_status: bool | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        max_body_size: int | NotGiven | None = NOT_GIVEN,
         options: ClientOptions | None = None,
+        **keywords: Unpack[OptionKeywords],
     ) -> None:
-        self._options = options_from(
-            options,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            max_total_wait=max_total_wait,
-            proxy=proxy,
-            verify=verify,
-            headers=headers,
-            raise_on_unexpected_status=raise_on_unexpected_status,
-            deadline=deadline,
-            max_body_size=max_body_size,
-        )
+        self._options = options_from(options, **keywords)
         credential = resolve_credential(token, credential)
         self._parts = _parts(
             credential,
@@ -217,35 +189,12 @@ class AsyncFrontClient(AsyncClient, AsyncResources):
         token: str | None = None,
         *,
         credential: BearerCredential | None = None,
-        base_url: str | NotGiven | None = NOT_GIVEN,
         limiter: AsyncLimiter | Literal[False] | None = None,
-        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        max_total_wait: float | NotGiven = NOT_GIVEN,
         transport: httpx.AsyncBaseTransport | None = None,
-        proxy: ProxyOption | NotGiven = NOT_GIVEN,
-        verify: VerifyOption | NotGiven = NOT_GIVEN,
-        headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        raise_on_unexpected_status: bool | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        max_body_size: int | NotGiven | None = NOT_GIVEN,
         options: ClientOptions | None = None,
+        **keywords: Unpack[OptionKeywords],
     ) -> None:
-        self._options = options_from(
-            options,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            max_total_wait=max_total_wait,
-            proxy=proxy,
-            verify=verify,
-            headers=headers,
-            raise_on_unexpected_status=raise_on_unexpected_status,
-            deadline=deadline,
-            max_body_size=max_body_size,
-        )
+        self._options = options_from(options, **keywords)
         credential = resolve_credential(token, credential)
         self._parts = _parts(
             credential,

@@ -19,7 +19,7 @@ import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, TypedDict, Unpack
 
 import httpx
 
@@ -32,11 +32,11 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_TIMEOUT",
-    "NOT_GIVEN",
     "SYSTEM_CLOCK",
     "ClientOptions",
     "Clock",
-    "NotGiven",
+    "OptionKeywords",
+    "PerCallKeywords",
     "ProxyOption",
     "VerifyOption",
 ]
@@ -48,26 +48,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 ProxyOption = str | httpx.URL | httpx.Proxy | None
 VerifyOption = ssl.SSLContext | str | bool
-
-
-class NotGiven:
-    """A keyword left out (``None`` means something for several options: no timeout, no deadline)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-NOT_GIVEN: Final = NotGiven()
 
 
 @dataclass(frozen=True)
@@ -144,9 +124,8 @@ class ClientOptions:
             raise ValueError("max_body_size must be >= 1 byte, or None for no limit")
 
     def replace(self, **changes: Any) -> ClientOptions:
-        """A copy with ``changes``; keywords left :data:`NOT_GIVEN` keep this object's value."""
-        given = {name: value for name, value in changes.items() if value is not NOT_GIVEN}
-        return dataclasses.replace(self, **given) if given else self
+        """A copy with ``changes`` (checked as a new object is)."""
+        return dataclasses.replace(self, **changes) if changes else self
 
     @property
     def resolved_base_url(self) -> str:
@@ -177,3 +156,34 @@ class ClientOptions:
             return None
         proxies = urllib.request.getproxies()
         return proxies.get(url.scheme) or proxies.get("all")
+
+
+class PerCallKeywords(TypedDict, total=False):
+    """The options a ``with_options`` copy may change (it shares the pool, the limiter and the auth)."""
+
+    timeout: httpx.Timeout | float | None
+    max_retries: int
+    max_retry_after: float
+    max_total_wait: float
+    deadline: float | None
+    max_body_size: int | None
+    headers: Mapping[str, str] | None
+    raise_on_unexpected_status: bool
+
+
+class OptionKeywords(PerCallKeywords, total=False):
+    """Every field of :class:`ClientOptions` but the clock, as the clients' constructor keywords."""
+
+    base_url: str | None
+    proxy: ProxyOption
+    verify: VerifyOption
+
+
+def options_from(options: ClientOptions | None, **keywords: Unpack[OptionKeywords]) -> ClientOptions:
+    """``options`` (default: all defaults) with the keywords given (a keyword wins over ``options``)."""
+    changes: dict[str, Any] = dict(keywords)
+    if "headers" in changes and changes["headers"] is None:
+        changes["headers"] = {}
+    return (
+        dataclasses.replace(options or ClientOptions(), **changes) if changes else options or ClientOptions()
+    )

@@ -55,6 +55,20 @@ SCRIPTS = {
     "missing_required_body_field": """
         client.messages.create_reply("cnv_1", to=["someone@example.com"])
     """,
+    "client_options": """
+        from front_client import ClientOptions
+        shared = ClientOptions(max_retries=5, deadline=None)
+        front = FrontClient("token", options=shared, timeout=30.0, headers={"X-Job": "sync"})
+        print(front.limiter.stats().sent, front.options.max_retries)
+        front.limiter.reset()
+        front.with_options(max_body_size=None).close()
+    """,
+    "misspelt_client_option": """
+        FrontClient("token", max_retrys=5)
+    """,
+    "option_of_the_wrong_type": """
+        client.with_options(max_retries="5")
+    """,
 }
 
 
@@ -91,6 +105,10 @@ def test_correct_code_passes_and_items_are_the_model(mypy_report: dict[str, str]
     assert all("front_core_api.models.conversation_response.ConversationResponse" in n for n in notes)
 
 
+def test_client_options_type_check(mypy_report: dict[str, str]) -> None:
+    assert mypy_report["client_options"] == ""
+
+
 @pytest.mark.parametrize(
     ("script", "expected"),
     [
@@ -99,6 +117,8 @@ def test_correct_code_passes_and_items_are_the_model(mypy_report: dict[str, str]
         ("invalid_enum", 'Argument "sort_order" to "list" of "Conversations" has incompatible type'),
         ("missing_required_body_field", 'No overload variant of "create_reply"'),
         ("attachment_of_the_wrong_kind", 'List item 0 has incompatible type "int"'),
+        ("misspelt_client_option", 'Unexpected keyword argument "max_retrys"'),
+        ("option_of_the_wrong_type", 'Argument "max_retries" to "with_options"'),
     ],
 )
 def test_mistakes_are_reported(mypy_report: dict[str, str], script: str, expected: str) -> None:
